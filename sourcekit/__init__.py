@@ -1,0 +1,34 @@
+"""Shared code for "Shusha/Shushi 2020: reading the sources".
+
+The notebooks stay thin: everything more than one page needs -- loading and
+validating the source-derived tables, reading the documents, counting names,
+comparing texts, drawing charts -- lives here, so that each fact has one
+implementation as well as one source of truth (the CSV).
+"""
+
+from .errors import DataError
+from .data import (
+    load_casualty_claims,
+    load_distance_claims,
+    load_places,
+    load_reactions,
+    load_source_manifest,
+    load_timeline,
+    read_source_text,
+    source_texts,
+)
+from .names import count_name_forms, name_usage_table
+
+__all__ = [
+    "DataError",
+    "count_name_forms",
+    "load_casualty_claims",
+    "load_distance_claims",
+    "load_places",
+    "load_reactions",
+    "load_source_manifest",
+    "load_timeline",
+    "name_usage_table",
+    "read_source_text",
+    "source_texts",
+]

@@ -1,0 +1,55 @@
+"""Explorers that work in the published page with no kernel, and in a live notebook.
+
+A callback (``interact``, ``observe``) needs a running kernel, which the
+published HTML does not have. Instead every view is rendered in advance into
+an ``Image`` widget held by a ``Stack``, and the dropdown's index is linked to
+the stack's ``selected_index`` *in the browser* with ``jslink``. The embedded
+widget state then carries every view, and switching happens in JavaScript.
+"""
+
+import base64
+import html
+import io
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+
+
+def figure_png(fig) -> bytes:
+    """Render a matplotlib figure to PNG bytes and close it (so it is not shown twice)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def static_explorer(views: dict, label: str, alt_texts: dict) -> widgets.VBox:
+    """A dropdown that switches between pre-rendered views, with no kernel needed.
+
+    ``views`` maps each option's label to a matplotlib figure (or PNG bytes);
+    ``alt_texts`` maps the same labels to a sentence stating what that view
+    shows, used as the image's alt text. ``label`` names the dropdown for
+    screen readers and sighted readers alike.
+    """
+    if set(views) != set(alt_texts):
+        raise ValueError("every view needs alt text: the keys of views and alt_texts must match")
+    options = list(views)
+    pages = []
+    for option in options:
+        view = views[option]
+        png = view if isinstance(view, bytes) else figure_png(view)
+        # An HTML widget holding an <img> (rather than an Image widget) so the
+        # view carries real alt text in the published page.
+        encoded = base64.b64encode(png).decode("ascii")
+        pages.append(
+            widgets.HTML(
+                f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt_texts[option], quote=True)}" '
+                'style="width:100%;max-width:760px;height:auto">'
+            )
+        )
+    dropdown = widgets.Dropdown(options=options, index=0, description=label, style={"description_width": "initial"}, layout=widgets.Layout(width="auto", max_width="100%"))
+    stack = widgets.Stack(pages, selected_index=0)
+    widgets.jslink((dropdown, "index"), (stack, "selected_index"))
+    box = widgets.VBox([dropdown, stack])
+    box.add_class("static-explorer")
+    return box

@@ -1,0 +1,52 @@
+"""Shared fixtures: a scratch copy of data/ that a test may break on purpose."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sourcekit.paths import PROJECT_ROOT
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of data/ that the loaders read instead of the real one."""
+    copy = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", copy)
+    monkeypatch.setenv("SHUSHA_COURSE_DATA", str(copy))
+    return copy
+
+
+def rewrite_line(path: Path, line_number: int, transform):
+    """Apply ``transform`` to one line of a CSV (1-based, header is line 1)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = handle.read().split("\n")
+    lines[line_number - 1] = transform(lines[line_number - 1])
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\n".join(lines))
+
+
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+
+@pytest.fixture(scope="session")
+def built_site():
+    """Build the book once per test session; return the HTML folder."""
+    result = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(PROJECT_ROOT), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    if result.returncode != 0:
+        # Show the warnings, not the CLI's own traceback.
+        lines = [l for l in (result.stdout + result.stderr).splitlines() if "WARNING" in l or "ERROR" in l]
+        pytest.fail("book build failed:\n" + "\n".join(lines[-40:] or (result.stdout + result.stderr).splitlines()[-40:]))
+    return PROJECT_ROOT / "_build" / "html"
+
+
+def pytest_collection_modifyitems(items):
+    """Run the tests that need the built site last: fast feedback first."""
+    items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))
