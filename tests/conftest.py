@@ -1,5 +1,6 @@
 """Shared fixtures: a scratch copy of data/ that a test may break on purpose."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -33,9 +34,14 @@ JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
 @pytest.fixture(scope="session")
 def built_site():
-    """Build the book once per test session; return the HTML folder."""
+    """Build the book once per test session; return the HTML folder.
+
+    SHUSHA_BUILD_OUTPUT, if set, is a folder to build into instead of the
+    project's own _build (so that two people testing at once do not collide).
+    """
+    output = Path(os.environ.get("SHUSHA_BUILD_OUTPUT", PROJECT_ROOT))
     result = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(PROJECT_ROOT), "-W", "-n", "--keep-going"],
+        [str(JUPYTER_BOOK), "build", str(PROJECT_ROOT), "-W", "-n", "--keep-going", "--path-output", str(output)],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
@@ -44,7 +50,7 @@ def built_site():
         # Show the warnings, not the CLI's own traceback.
         lines = [l for l in (result.stdout + result.stderr).splitlines() if "WARNING" in l or "ERROR" in l]
         pytest.fail("book build failed:\n" + "\n".join(lines[-40:] or (result.stdout + result.stderr).splitlines()[-40:]))
-    return PROJECT_ROOT / "_build" / "html"
+    return output / "_build" / "html"
 
 
 def pytest_collection_modifyitems(items):
