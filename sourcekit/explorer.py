@@ -53,3 +53,25 @@ def static_explorer(views: dict, label: str, alt_texts: dict) -> widgets.VBox:
     box = widgets.VBox([dropdown, stack])
     box.add_class("static-explorer")
     return box
+
+
+def views_by(frame, column: str, draw, describe, labels: dict = None):
+    """Split ``frame`` by ``column`` and draw one explorer view per value.
+
+    Returns ``(views, alt_texts)`` ready for :func:`static_explorer`: ``draw``
+    turns each part into a matplotlib figure and ``describe`` into the
+    sentence used as that view's alt text, so the words a screen reader hears
+    come from the same rows as the picture. ``labels`` maps a value to the
+    option shown in the dropdown (and fixes the order); by default every
+    value is shown as it is, in order of first appearance.
+    """
+    values = list(labels) if labels else list(dict.fromkeys(frame[column]))
+    views, alt_texts = {}, {}
+    for value in values:
+        part = frame[frame[column] == value]
+        if part.empty:
+            raise ValueError(f"no rows with {column} == {value!r}, so that view would be empty")
+        option = labels[value] if labels else str(value)
+        views[option] = draw(part)
+        alt_texts[option] = describe(part)
+    return views, alt_texts
