@@ -1,0 +1,111 @@
+// The site check, checked: on a two-page site written here, one page clean and one broken on
+// purpose in every way the check looks for, each check must pass the clean page and catch every
+// defect of the broken one. A check that cannot fail would pass a broken book.
+
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// A 2x2 PNG, so images load without the network.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGNkKNrEwMDAxMDAwMDAAAANKAEoPe6VGwAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const page = (title, body, script = '') => `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title></head>
+<body><header><p>Self-test site</p></header><main><h1>${title}</h1>
+${body}
+</main>${script}</body></html>`;
+
+// The clean page: every check must pass it, interactive parts included.
+const GOOD = page('A clean page', `
+<p>A link to <a href="bad.html#broken">the broken page</a> and to <a href="good.html#explorer">an anchor</a>.</p>
+<div class="static-explorer" id="explorer">
+  <label for="choice">Choose a view</label>
+  <select id="choice"><option>first</option><option>second</option></select>
+  <div><img src="a.png" alt="First view: a square."><img src="b.png" alt="Second view: another square." hidden></div>
+</div>
+<div class="Quiz">
+  <p>Which answer is right?</p>
+  <label class="MCButton" data-correct="false" data-feedback="No, not this one."><input type="radio" name="q">wrong</label>
+  <label class="MCButton" data-correct="true" data-feedback="Yes, this one."><input type="radio" name="q">right</label>
+  <div class="Feedback"></div>
+</div>`, `<script>
+document.getElementById('choice').addEventListener('change', (event) => {
+  document.querySelectorAll('#explorer img').forEach((img, i) => { img.hidden = i !== event.target.selectedIndex; });
+});
+document.querySelectorAll('.MCButton').forEach((label) => label.addEventListener('click', () => {
+  const fb = document.querySelector('.Feedback');
+  fb.textContent = label.dataset.feedback;
+  fb.className = 'Feedback ' + (label.dataset.correct === 'true' ? 'correct' : 'incorrect');
+}));
+</script>`);
+
+// The broken page: one defect for each check.
+const BAD = page('A broken page', `
+<p id="broken">Defects follow.</p>
+<img src="http://example.com/tracker.png" alt="an image from another host">
+<img src="a.png">
+<img src="b.png" alt="b.png">
+<p style="color:#bbbbbb;background:#ffffff">Text too faint to read.</p>
+<div style="width:1200px">A box wider than a phone.</div>
+<a href="missing.html">a missing page</a> <a href="good.html#no-such-anchor">a missing anchor</a>
+<div class="static-explorer">
+  <label for="stuck">Choose a view</label>
+  <select id="stuck"><option>first</option><option>second</option></select>
+  <div><img src="a.png" alt="The only view there is."></div>
+</div>
+<div class="Quiz">
+  <label class="MCButton" data-correct="false" data-feedback="No.">wrong</label>
+  <label class="MCButton" data-correct="true" data-feedback="Yes.">right</label>
+  <div class="Feedback"></div>
+</div>`, '<script>console.error("a script failed");</script>');
+
+export async function selfTest(runCheck, port) {
+  const root = mkdtempSync(join(tmpdir(), 'site-check-self-test-'));
+  const site = join(root, 'html');
+  mkdirSync(site);
+  writeFileSync(join(site, 'good.html'), GOOD);
+  writeFileSync(join(site, 'bad.html'), BAD);
+  writeFileSync(join(site, 'index.html'), '<!DOCTYPE html><html lang="en"><head><meta http-equiv="Refresh" content="0; url=good.html"><title>redirect</title></head></html>');
+  writeFileSync(join(site, 'a.png'), PNG);
+  writeFileSync(join(site, 'b.png'), PNG);
+
+  console.log('site-check self-test: a clean page must pass, a broken page must fail every check');
+  const { results, brokenLinks } = await runCheck({ site, screenshots: join(root, 'screenshots'), port, report: null, concurrency: 2, quiet: true });
+  const good = results.find((r) => r.page === 'good.html');
+  const bad = results.find((r) => r.page === 'bad.html');
+  const expectations = [
+    ['clean page: no external request', good.external.length === 0],
+    ['clean page: no console error', good.consoleErrors.length === 0],
+    ['clean page: no axe violation', good.axe.length === 0],
+    ['clean page: no image problem', good.images.length === 0],
+    ['clean page: no overflow at phone width', good.overflow.length === 0],
+    ['clean page: its explorer switches views', good.explorers.length === 1 && good.explorers[0].problems.length === 0],
+    ['clean page: its quiz gives feedback', good.quizzes.length === 1 && good.quizzes[0].problems.length === 0],
+    ['clean page: its links resolve', !brokenLinks.some((line) => line.startsWith('good.html'))],
+    ['broken page: the request to another host is caught', bad.external.some((url) => url.includes('example.com'))],
+    ['broken page: the console error is caught', bad.consoleErrors.some((m) => m.includes('a script failed'))],
+    ['broken page: the faint text fails axe colour contrast', bad.axe.some((m) => m.includes('color-contrast'))],
+    ['broken page: the image without alt fails axe', bad.axe.some((m) => m.includes('image-alt'))],
+    ['broken page: the image without alt is caught', bad.images.some((m) => m.includes('no alt attribute'))],
+    ['broken page: the file name as alt text is caught', bad.images.some((m) => m.includes('file name'))],
+    ['broken page: the overflow at phone width is caught', bad.overflow.length === 1],
+    ['broken page: the explorer that never changes is caught', bad.explorers.length === 1 && bad.explorers[0].problems.length > 0],
+    ['broken page: the quiz with no feedback is caught', bad.quizzes.length === 1 && bad.quizzes[0].problems.length > 0],
+    ['broken page: the link to a missing page is caught', brokenLinks.some((line) => line.includes('missing.html'))],
+    ['broken page: the link to a missing anchor is caught', brokenLinks.some((line) => line.includes('#no-such-anchor'))],
+  ];
+  let ok = true;
+  console.log('');
+  for (const [name, passed] of expectations) {
+    console.log(`  ${passed ? 'ok  ' : 'FAIL'} ${name}`);
+    ok &&= passed;
+  }
+  console.log(ok ? '\nsite-check self-test passed: every check can fail, and passes a clean page.'
+    : '\nsite-check self-test FAILED: a check above cannot be trusted.');
+  rmSync(root, { recursive: true, force: true });
+  return ok;
+}

@@ -1,0 +1,532 @@
+// Check the built site the way a reader meets it: in a real browser, with no network.
+//
+// For every HTML page of the site (served here on 127.0.0.1), in headless Chromium:
+//   * requests to any other host (must be 0: the site is read offline, in class, from _build/html);
+//   * console errors, uncaught page errors and failed local requests (must be 0);
+//   * axe-core, WCAG 2.1 A and AA plus landmark and heading-order rules (must be 0 violations),
+//     at desktop and at phone width;
+//   * every <img> has alt text, and the alt text is not a file name (myst-nb's default alt is the path);
+//   * at 390 px wide, nothing makes the page body scroll sideways;
+//   * every explorer (.static-explorer): each option of its dropdown shows a different view;
+//   * every self-check quiz (jupyterquiz): a wrong answer and a right answer each give their feedback;
+//   * every internal link and #anchor resolves;
+// and writes a screenshot of every page at both widths to the screenshots folder.
+//
+// Usage: node site_check.mjs [--site _build/html] [--screenshots _build/screenshots] [--port 8704]
+//                             [--report site-check.json] [--concurrency 2]
+//        node site_check.mjs --self-test   (proves each check can fail, on a small broken site)
+// Exit status 0 when every check passes, 1 when any fails, 2 when the check itself cannot run.
+
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+function fail(message) {
+  console.error(`site-check: ${message}`);
+  process.exit(2);
+}
+
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch {
+  fail('playwright-core is not installed: run `npm ci` in tests/site (make site-check does this).');
+}
+const AXE_SOURCE = (() => {
+  try {
+    return readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  } catch {
+    fail('axe-core is not installed: run `npm ci` in tests/site (make site-check does this).');
+  }
+})();
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-default-apps',
+];
+// WCAG 2.1 A and AA, plus the axe rules for landmarks and heading order (tagged best-practice).
+const AXE_OPTIONS = {
+  runOnly: {
+    type: 'tag',
+    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'],
+  },
+  rules: Object.fromEntries([
+    'heading-order', 'page-has-heading-one', 'region', 'landmark-one-main', 'landmark-unique',
+    'landmark-no-duplicate-banner', 'landmark-no-duplicate-contentinfo', 'landmark-no-duplicate-main',
+    'landmark-banner-is-top-level', 'landmark-contentinfo-is-top-level', 'landmark-main-is-top-level',
+    'landmark-complementary-is-top-level', 'empty-heading', 'image-redundant-alt',
+  ].map((id) => [id, { enabled: true }])),
+  resultTypes: ['violations'],
+};
+// Pages that are not part of the reading (Sphinx's copies of sources, static assets).
+const SKIPPED_FOLDERS = ['_static', '_sources', '_images', '_downloads', 'reports'];
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.css': 'text/css', '.json': 'application/json', '.ipynb': 'application/x-ipynb+json',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif',
+  '.svg': 'image/svg+xml', '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf',
+  '.eot': 'application/vnd.ms-fontobject', '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8', '.inv': 'application/octet-stream', '.ico': 'image/x-icon',
+};
+
+function parseArgs(argv) {
+  const args = { site: '_build/html', screenshots: '_build/screenshots', port: 8704, selfTest: false, report: null, concurrency: 2 };
+  for (let i = 0; i < argv.length; i += 1) {
+    const [key, inline] = argv[i].split('=', 2);
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    if (key === '--site') args.site = value();
+    else if (key === '--screenshots') args.screenshots = value();
+    else if (key === '--port') args.port = Number(value());
+    else if (key === '--report') args.report = value();
+    else if (key === '--concurrency') args.concurrency = Number(value());
+    else if (key === '--self-test') args.selfTest = true;
+    else fail(`unknown argument ${argv[i]} (expected --site, --screenshots, --port, --report, --self-test)`);
+  }
+  return args;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A static server for the site, bound to 127.0.0.1 only
+
+function serve(root, port) {
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    let file = resolve(root, `.${path}`);
+    if (!file.startsWith(resolve(root))) {
+      response.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': MIME[extname(file).toLowerCase()] || 'application/octet-stream' });
+    response.end(readFileSync(file));
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', (error) => reject(new Error(`cannot serve on 127.0.0.1:${port}: ${error.message}`)));
+    server.listen(port, '127.0.0.1', () => resolvePromise(server));
+  });
+}
+
+function htmlPages(root) {
+  const pages = [];
+  const walk = (folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = join(folder, entry.name);
+      const rel = relative(root, full).split(sep).join('/');
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.includes(rel.split('/')[0])) walk(full);
+      } else if (entry.name.endsWith('.html')) {
+        pages.push(rel);
+      }
+    }
+  };
+  walk(root);
+  return pages.sort();
+}
+
+// A redirect stub (Jupyter Book's index.html) is checked only for where it points.
+function redirectTarget(root, page) {
+  const text = readFileSync(join(root, page), 'utf8');
+  const match = text.match(/<meta[^>]+http-equiv=["']?refresh["']?[^>]+content=["'][^"']*url=([^"'>]+)["']/i);
+  return match ? match[1].trim() : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks that run inside the page
+
+// Images: alt text present, not empty (unless hidden from assistive technology), not a file name.
+function imageProblems() {
+  const fileName = /(^|[\\/])[^\s\\/]+\.(png|jpe?g|gif|svg|webp|bmp)$/i;
+  const problems = [];
+  document.querySelectorAll('img').forEach((img) => {
+    const src = (img.getAttribute('src') || '').slice(0, 80);
+    const hidden = img.closest('[aria-hidden="true"]') || img.getAttribute('role') === 'presentation';
+    if (!img.hasAttribute('alt')) problems.push(`<img src="${src}"> has no alt attribute`);
+    else if (!img.alt.trim() && !hidden) problems.push(`<img src="${src}"> has empty alt text`);
+    else if (fileName.test(img.alt.trim()) || (img.alt && (img.getAttribute('src') || '').endsWith(img.alt.trim())))
+      problems.push(`<img src="${src}"> has a file name for alt text: "${img.alt}"`);
+  });
+  return problems;
+}
+
+// Horizontal overflow at phone width: the page scrolls sideways, and which elements stick out
+// (the innermost ones: an element wider than the screen, or text spilling out of its box).
+function overflowProblems() {
+  const width = document.documentElement.clientWidth;
+  const scrollWidth = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+  if (scrollWidth <= width + 1) return [];
+  const clippedOrScrolled = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(node).overflowX)) return true;
+    }
+    return false;
+  };
+  const candidates = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (style.position === 'fixed' || style.visibility === 'hidden' || style.display === 'none') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const spills = style.overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0
+      ? box.left + el.scrollWidth : box.right;
+    if (spills > width + 1 && !clippedOrScrolled(el)) candidates.push([el, spills]);
+  }
+  const innermost = candidates.filter(([el]) => !candidates.some(([other]) => other !== el && el.contains(other)));
+  const describe = ([el, right]) => {
+    const name = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
+      (typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).slice(0, 3).join('.')}` : '');
+    const section = el.closest('section[id]');
+    return `${name}${section ? ` in #${section.id}` : ''} "${el.textContent.trim().slice(0, 40)}" (reaches ${Math.round(right)} px)`;
+  };
+  return [`page is ${scrollWidth} px wide in a ${width} px viewport: ${innermost.slice(0, 5).map(describe).join('; ') || 'no single element found'}`];
+}
+
+// Links: every internal href (and its #anchor) with the ids of this page.
+function linksAndIds() {
+  const links = [...document.querySelectorAll('a[href]')].map((a) => a.href);
+  const ids = [...document.querySelectorAll('[id], a[name]')].map((el) => el.id || el.getAttribute('name'));
+  return { links, ids };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interactive parts
+
+async function checkExplorers(page) {
+  const results = [];
+  const explorers = page.locator('.static-explorer');
+  const count = await explorers.count();
+  for (let i = 0; i < count; i += 1) {
+    const explorer = explorers.nth(i);
+    const select = explorer.locator('select').first();
+    const name = `explorer ${i + 1}`;
+    if ((await select.count()) === 0) {
+      results.push({ name, problems: ['has no dropdown (the widget manager did not render it?)'], options: 0 });
+      continue;
+    }
+    const options = await select.locator('option').allTextContents();
+    const problems = [];
+    const seen = new Map();
+    for (let index = 0; index < options.length; index += 1) {
+      await select.selectOption({ index });
+      await page.waitForTimeout(150);
+      // The view a reader sees: the visible images (and text) inside the explorer, minus the dropdown.
+      const view = await explorer.evaluate((box) => {
+        const visible = [...box.querySelectorAll('img')].filter((img) => img.checkVisibility() && img.getBoundingClientRect().height > 0);
+        return visible.map((img) => `${img.alt}|${img.src.length}|${img.src.slice(-64)}`).join('\n');
+      });
+      if (!view) problems.push(`option "${options[index]}" shows no visible view`);
+      else if (seen.has(view)) problems.push(`option "${options[index]}" shows the same view as "${seen.get(view)}"`);
+      else seen.set(view, options[index]);
+    }
+    if (options.length < 2) problems.push(`has ${options.length} option(s): nothing to explore`);
+    results.push({ name, problems, options: options.length });
+  }
+  return results;
+}
+
+async function checkQuizzes(page) {
+  const results = [];
+  const quizzes = page.locator('.Quiz');
+  const count = await quizzes.count();
+  for (let i = 0; i < count; i += 1) {
+    const quiz = quizzes.nth(i);
+    const name = `quiz question ${i + 1}`;
+    const wrong = quiz.locator('label.MCButton[data-correct="false"]').first();
+    const right = quiz.locator('label.MCButton[data-correct="true"]').first();
+    const feedback = quiz.locator('.Feedback').first();
+    if ((await wrong.count()) === 0 || (await right.count()) === 0) {
+      results.push({ name, problems: ['is not a multiple-choice question with a wrong and a right answer: not exercised'], skipped: true });
+      continue;
+    }
+    const problems = [];
+    for (const [label, answer, expectedClass] of [['wrong', wrong, 'incorrect'], ['right', right, 'correct']]) {
+      const expectedText = (await answer.getAttribute('data-feedback')) || '';
+      await answer.click();
+      await page.waitForTimeout(100);
+      const shown = await feedback.evaluate((fb) => ({ text: fb.textContent.trim(), classes: [...fb.classList] }));
+      if (!shown.classes.includes(expectedClass)) problems.push(`clicking a ${label} answer did not mark it ${expectedClass}`);
+      if (!shown.text) problems.push(`clicking a ${label} answer showed no feedback`);
+      else if (expectedText && shown.text !== expectedText.trim() && !shown.text.includes(expectedText.trim().slice(0, 20)))
+        problems.push(`clicking a ${label} answer showed "${shown.text.slice(0, 60)}", not its own feedback`);
+    }
+    results.push({ name, problems });
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One page
+
+// Widgets render after load (the widget manager is deferred): wait until every widget view
+// placeholder has been replaced, or give up after 15 s (the explorer check then reports it).
+async function waitForWidgets(tab) {
+  const views = await tab.locator('script[type="application/vnd.jupyter.widget-view+json"]').count();
+  if (!views) return;
+  await tab.waitForFunction(() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+    .every((script) => script.parentElement.querySelector('.jupyter-widgets')), null, { timeout: 15000 })
+    .catch(() => {});
+  await tab.waitForTimeout(100);
+}
+
+// Open a page in a fresh tab of `context`, listening for what must not happen.
+async function openPage(context, base, page, result) {
+  const tab = await context.newPage();
+  tab.on('console', (message) => {
+    // A failed load is reported with its URL below (response, requestfailed, or external).
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      const where = message.location()?.url ? ` (${message.location().url.replace(base, '')})` : '';
+      result.consoleErrors.push(`${message.text().slice(0, 200)}${where}`);
+    }
+  });
+  tab.on('pageerror', (error) => result.consoleErrors.push(`uncaught: ${String(error.message || error).slice(0, 200)}`));
+  tab.on('requestfailed', (request) => {
+    if (new URL(request.url()).hostname === '127.0.0.1')
+      result.consoleErrors.push(`request failed: ${request.url().replace(base, '')} (${request.failure()?.errorText})`);
+  });
+  tab.on('response', (response) => {
+    if (response.status() >= 400) result.consoleErrors.push(`HTTP ${response.status()} for ${response.url().replace(base, '')}`);
+  });
+  await tab.goto(`${base}/${page}`, { waitUntil: 'networkidle' });
+  await waitForWidgets(tab);
+  return tab;
+}
+
+async function newContext(browser, viewport, result) {
+  const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
+  // Nothing leaves the machine: a request to another host is counted, then refused.
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1') return route.continue();
+    result.external.push(route.request().url());
+    return route.abort('blockedbyclient');
+  });
+  return context;
+}
+
+async function runAxe(tab, width, result) {
+  if (!(await tab.evaluate(() => typeof window.axe === 'object'))) await tab.addScriptTag({ content: AXE_SOURCE });
+  const found = await tab.evaluate(async (options) => (await window.axe.run(document, options)).violations, AXE_OPTIONS);
+  for (const violation of found) {
+    const targets = violation.nodes.slice(0, 4).map((node) => node.target.join(' ')).join(', ');
+    result.axe.push(`[${width}] ${violation.id} (${violation.impact}, ${violation.nodes.length} element${violation.nodes.length > 1 ? 's' : ''}): ${violation.help}: ${targets}`);
+  }
+}
+
+// The whole page as a reader scrolls through it: the window is made as tall as the page (so the
+// sticky header and sidebar sit where they do on screen), up to Chromium's texture limit.
+const SCREENSHOT_MAX_HEIGHT = 16000;
+async function screenshot(tab, viewport, path) {
+  const height = await tab.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));
+  await tab.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), SCREENSHOT_MAX_HEIGHT) });
+  await tab.waitForTimeout(150);
+  await tab.screenshot({ path });
+  await tab.setViewportSize(viewport);
+}
+
+async function checkPage(browser, base, page, screenshots) {
+  const result = {
+    page, external: [], consoleErrors: [], axe: [], images: [], overflow: [], explorers: [], quizzes: [],
+    links: [], ids: [], seconds: 0, timing: {},
+  };
+  const started = Date.now();
+  let lap = Date.now();
+  const timing = (step) => { result.timing[step] = (result.timing[step] || 0) + (Date.now() - lap) / 1000; lap = Date.now(); };
+  const slug = page.replace(/\.html$/, '').replace(/[/\\]/g, '__');
+
+  // Desktop: accessibility, images, links, then the interactive parts (which change the page).
+  const desktop = await newContext(browser, DESKTOP, result);
+  let tab = await openPage(desktop, base, page, result);
+  timing('load');
+  await runAxe(tab, 'desktop', result);
+  timing('axe');
+  result.images = await tab.evaluate(imageProblems);
+  Object.assign(result, await tab.evaluate(linksAndIds));
+  await screenshot(tab, DESKTOP, join(screenshots, `${slug}--desktop.png`));
+  timing('screenshot');
+  result.explorers = await checkExplorers(tab);
+  result.quizzes = await checkQuizzes(tab);
+  timing('interactive');
+  await desktop.close();
+
+  // Phone: loaded at phone width, as a phone would (scripts that measure the layout run at that width).
+  const phone = await newContext(browser, PHONE, result);
+  tab = await openPage(phone, base, page, result);
+  timing('load');
+  result.overflow = await tab.evaluate(overflowProblems);
+  await runAxe(tab, 'phone', result);
+  timing('axe');
+  await screenshot(tab, PHONE, join(screenshots, `${slug}--phone.png`));
+  timing('screenshot');
+  await phone.close();
+  result.seconds = (Date.now() - started) / 1000;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links across the whole site
+
+function checkLinks(root, base, results) {
+  const idsByPage = new Map(results.map((r) => [r.page, new Set(r.ids)]));
+  const broken = [];
+  const checked = new Set();
+  for (const result of results) {
+    for (const href of result.links) {
+      if (!href.startsWith(`${base}/`)) continue; // mailto:, and external links (not fetched offline)
+      const url = new URL(href);
+      let target = decodeURIComponent(url.pathname).replace(/^\//, '');
+      const key = `${result.page} -> ${target}${url.hash}`;
+      if (checked.has(key)) continue;
+      checked.add(key);
+      let file = join(root, target);
+      if (target === '' || (existsSync(file) && statSync(file).isDirectory())) {
+        target = join(target, 'index.html').split(sep).join('/');
+        file = join(root, target);
+      }
+      if (!existsSync(file)) {
+        broken.push(`${result.page}: link to missing ${target}`);
+        continue;
+      }
+      if (url.hash && url.hash !== '#' && target.endsWith('.html')) {
+        const id = decodeURIComponent(url.hash.slice(1));
+        let ids = idsByPage.get(target);
+        if (!ids) {
+          const text = readFileSync(file, 'utf8');
+          ids = new Set([...text.matchAll(/\s(?:id|name)=["']([^"']+)["']/g)].map((m) => m[1]));
+          idsByPage.set(target, ids);
+        }
+        if (!ids.has(id)) broken.push(`${result.page}: link to ${target}#${id}, which has no such anchor`);
+      }
+    }
+  }
+  return { broken, checked: checked.size };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+function problemsOf(result) {
+  return {
+    external: result.external.length,
+    console: result.consoleErrors.length,
+    axe: result.axe.length,
+    images: result.images.length,
+    overflow: result.overflow.length,
+    explorers: result.explorers.filter((e) => e.problems.length).length,
+    quizzes: result.quizzes.filter((q) => q.problems.length && !q.skipped).length,
+  };
+}
+
+export async function runCheck({ site, screenshots, port, report, concurrency = 2, quiet = false }) {
+  const say = quiet ? () => {} : (...parts) => console.log(...parts);
+  const root = resolve(site);
+  if (!existsSync(join(root, 'index.html')) && !existsSync(join(root, 'intro.html')))
+    fail(`no built site in ${root}: build it first (make book).`);
+  if (!existsSync(CHROMIUM))
+    fail(`no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium chromium-driver) or set CHROMIUM_PATH.`);
+  rmSync(screenshots, { recursive: true, force: true });
+  mkdirSync(screenshots, { recursive: true });
+
+  const server = await serve(root, port).catch((error) => fail(error.message));
+  const base = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const results = [];
+  const redirects = [];
+  try {
+    const queue = [];
+    for (const page of htmlPages(root)) {
+      const target = redirectTarget(root, page);
+      if (target) redirects.push({ page, target, ok: existsSync(join(root, dirname(page), target.split('#')[0])) });
+      else queue.push(page);
+    }
+    // A few pages at a time: most of a page's time is spent waiting on the browser.
+    const worker = async () => {
+      while (queue.length) {
+        const page = queue.shift();
+        const result = await checkPage(browser, base, page, screenshots);
+        results.push(result);
+        const bad = Object.entries(problemsOf(result)).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`);
+        const steps = Object.entries(result.timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+        say(`  ${page} ... ${bad.length ? `FAIL (${bad.join(', ')})` : 'ok'} ${result.seconds.toFixed(1)} s (${steps})`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    results.sort((a, b) => a.page.localeCompare(b.page));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  const links = checkLinks(root, base, results);
+  for (const r of redirects) if (!r.ok) links.broken.push(`${r.page}: redirects to missing ${r.target}`);
+
+  const totals = {
+    pages: results.length,
+    external: 0, console: 0, axe: 0, images: 0, overflow: 0, explorers: 0, quizzes: 0,
+    explorersChecked: 0, optionsChecked: 0, quizQuestionsChecked: 0, quizQuestionsSkipped: 0,
+    linksChecked: links.checked, brokenLinks: links.broken.length,
+  };
+  for (const result of results) {
+    for (const [key, value] of Object.entries(problemsOf(result))) totals[key] += value;
+    totals.explorersChecked += result.explorers.length;
+    totals.optionsChecked += result.explorers.reduce((n, e) => n + e.options, 0);
+    totals.quizQuestionsChecked += result.quizzes.filter((q) => !q.skipped).length;
+    totals.quizQuestionsSkipped += result.quizzes.filter((q) => q.skipped).length;
+  }
+
+  // The details, page by page, for whatever failed.
+  for (const result of results) {
+    const lines = [
+      ...result.external.map((u) => `external request: ${u}`),
+      ...result.consoleErrors.map((m) => `console error: ${m}`),
+      ...result.axe.map((m) => `axe: ${m}`),
+      ...result.images.map((m) => `image: ${m}`),
+      ...result.overflow.map((m) => `phone overflow: ${m}`),
+      ...result.explorers.flatMap((e) => e.problems.map((m) => `${e.name}: ${m}`)),
+      ...result.quizzes.filter((q) => !q.skipped).flatMap((q) => q.problems.map((m) => `${q.name}: ${m}`)),
+    ];
+    if (lines.length) {
+      say(`\n${result.page}`);
+      for (const line of [...new Set(lines)]) say(`  - ${line}`);
+    }
+  }
+  if (links.broken.length) {
+    say('\nbroken links');
+    for (const line of links.broken) say(`  - ${line}`);
+  }
+
+  say(`\nsite-check: ${totals.pages} pages; external requests ${totals.external}, console errors ${totals.console}, ` +
+    `axe violations ${totals.axe}, image alt problems ${totals.images}, phone overflow ${totals.overflow}, ` +
+    `broken links ${totals.brokenLinks} (of ${totals.linksChecked} checked); explorers ${totals.explorersChecked} ` +
+    `(${totals.optionsChecked} options, ${totals.explorers} failing), quiz questions ${totals.quizQuestionsChecked} ` +
+    `(${totals.quizzes} failing${totals.quizQuestionsSkipped ? `, ${totals.quizQuestionsSkipped} not multiple choice, not exercised` : ''}); ` +
+    `screenshots in ${relative(process.cwd(), screenshots) || screenshots}`);
+  if (report) writeFileSync(report, JSON.stringify({ totals, results, redirects, brokenLinks: links.broken }, null, 2));
+  const failures = totals.external + totals.console + totals.axe + totals.images + totals.overflow +
+    totals.explorers + totals.quizzes + totals.brokenLinks;
+  return { totals, failures, results, brokenLinks: links.broken };
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.selfTest) {
+    const { selfTest } = await import('./self_test.mjs');
+    process.exit(await selfTest(runCheck, args.port) ? 0 : 1);
+  }
+  const { failures } = await runCheck(args);
+  process.exit(failures ? 1 : 0);
+}
