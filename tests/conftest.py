@@ -1,5 +1,6 @@
 """Shared fixtures: a scratch copy of data/ that a test may break on purpose."""
 
+import csv
 import os
 import shutil
 import subprocess
@@ -18,6 +19,21 @@ def data_copy(tmp_path, monkeypatch):
     shutil.copytree(PROJECT_ROOT / "data", copy)
     monkeypatch.setenv("SHUSHA_COURSE_DATA", str(copy))
     return copy
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every matplotlib figure a test opened, so figures do not pile up across tests."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def read_csv_rows(file: str) -> list:
+    """A table in data/ read with the csv module alone, so tests do not grade the package with itself."""
+    with (PROJECT_ROOT / "data" / file).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def rewrite_line(path: Path, line_number: int, transform):

@@ -7,17 +7,16 @@ and working back from a later total is arithmetic on the CSV, not a number
 typed into the chapter.
 """
 
-import csv
 import re
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from .conftest import read_csv_rows
 from sourcekit import load_casualty_claims, source_texts
 from sourcekit.casualty_plots import (
     EXCLUSIVE_QUALIFIERS,
@@ -46,16 +45,8 @@ def claims_2020(claims):
     return claims[claims["conflict"] == "2020 war"]
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def csv_rows():
-    """The CSV read without the package, so the tests do not grade the package with itself."""
-    with (PROJECT_ROOT / "data" / "casualty_claims.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv_rows("casualty_claims.csv")
 
 
 def artists_by_gid(fig):

@@ -4,18 +4,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pytest
 
 from sourcekit import load_source_manifest, name_usage_table
 from sourcekit.geo import distance_claims_with_great_circle, great_circle_km, places_near
 from sourcekit.map_plots import describe_name_forms, plot_distance_claims, plot_name_forms, plot_places
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_the_map_labels_every_place_with_all_its_names_and_corrects_the_aspect():

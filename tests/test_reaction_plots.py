@@ -7,7 +7,6 @@ its document, found by the package rather than retyped.
 """
 
 import calendar
-import csv
 import re
 from collections import Counter
 
@@ -15,14 +14,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from .conftest import read_csv_rows
 from sourcekit import load_reactions, source_texts
 from sourcekit.charts import side_colour
 from sourcekit.explorer import static_explorer, views_by
-from sourcekit.paths import PROJECT_ROOT
 from sourcekit.reaction_plots import (
     ALLIANCE_PHRASES,
     as_markdown,
@@ -46,16 +44,8 @@ def reactions():
     return load_reactions()
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def csv_rows():
-    """The CSV read without the package, so the tests do not grade the package with itself."""
-    with (PROJECT_ROOT / "data" / "reactions.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv_rows("reactions.csv")
 
 
 def marks(fig):

@@ -25,12 +25,6 @@ from sourcekit.timeline_plots import (
 DOCUMENTS = ["000", "001", "002", "003", "004"]
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_a_day_is_a_point_a_month_and_a_year_are_spans():
     assert date_span("2020-11-08", "day") == (pd.Timestamp("2020-11-08"), pd.Timestamp("2020-11-08"))
     assert date_span("2020-10-01", "month") == (pd.Timestamp("2020-10-01"), pd.Timestamp("2020-10-31"))
