@@ -76,6 +76,11 @@ def _describe(value) -> str:
 def _as_sequence(value, what: str) -> list:
     """A list from a list, tuple, set, NumPy array or pandas Series/Index; else AnswerFormError."""
     if _is_text(value):
+        parts = [part for part in re.split(r"[\s,;]+", str(value)) if part]
+        if len(parts) > 1:
+            # "001, 003" typed as one string: show the same items, each a string of its own.
+            suggestion = "[" + ", ".join(repr(part) for part in parts) + "]"
+            raise AnswerFormError(f"expected {what}, but got one piece of text {value!r}: make each item a string of its own, in a list, like {suggestion}")
         raise AnswerFormError(f"expected {what}, but got a single piece of text {value!r}: put it in a list, like [{value!r}]")
     if isinstance(value, dict):
         raise AnswerFormError(f"expected {what}, but got a dict; give the values in a list")

@@ -65,7 +65,8 @@ def plot_places(places: pd.DataFrame, route=(), route_label="", ax=None, width=5
     ax.set_xlabel("longitude (° E)")
     ax.set_ylabel("latitude (° N)")
     ax.margins(0.18)
-    ax.legend(loc="best", fontsize=10)
+    # Below the axes: inside them, the legend covered the northernmost points on a phone.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=10)
     return ax
 
 

@@ -391,3 +391,11 @@ def test_keys_hold_digests_and_sealed_feedback_not_answers(masters, solutions):
             assert " ".join(spec["correct"].split())[:30] not in key_text, f"{exercise} {question['id']}: feedback is not sealed"
             [sealed] = [a["says"] for a in question["accept"] if a["digest"] == digest(key["salt"], exercise, question["id"], result["canonical"])]
             assert unseal(sealed, key["salt"], exercise, question["id"], result["canonical"]) == " ".join(spec["correct"].split())
+
+
+def test_ids_typed_as_one_string_get_a_suggestion_with_each_id_separate():
+    """'001, 003' is the likeliest form mistake: the hint must show the ids split, not re-wrapped."""
+    from sourcekit.checks import AnswerFormError, _as_sequence
+
+    with pytest.raises(AnswerFormError, match=r"like \['001', '003'\]"):
+        _as_sequence("001, 003", "a pair of source ids")
