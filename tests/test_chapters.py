@@ -190,7 +190,14 @@ def test_the_scanner_reads_inside_admonitions():
 # The chapters' sources.
 # --------------------------------------------------------------------------
 
-NARRATIVE_FILES = sorted({f"{stem}.md" for stem in CHAPTERS} | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "chapters").glob("*.md")} | {"intro.md"})
+NARRATIVE_FILES = sorted(
+    {f"{stem}.md" for stem in CHAPTERS}
+    | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "chapters").glob("*.md")}
+    | {"intro.md"}
+    # The exercises' masters (the student copies are generated from them) and the instructor guides.
+    | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "exercises" / "source").glob("*.md")}
+    | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "exercises" / "guides").glob("*.md")}
+)
 
 
 @pytest.mark.parametrize("relative_path", NARRATIVE_FILES)
