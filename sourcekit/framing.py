@@ -26,6 +26,8 @@ import re
 
 import pandas as pd
 
+from .text import split_sentences
+
 #: Words that say the city was (or was not) taken. "taken place" is excluded:
 #: "the most ferocious combat had taken place" is not about a capture.
 CAPTURE_WORDS = re.compile(
@@ -52,20 +54,6 @@ ATTRIBUTION_CUES = re.compile(
 
 #: The three framings, from least to most committed.
 FRAMINGS = ("conditional", "attributed", "stated as fact")
-
-# A sentence ends at . ! or ? (possibly followed by a closing quote, which stays
-# with its sentence) before a space and a capital, an opening quote or a
-# footnote bracket; "Mr." and "St." end nothing.
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?][”\"])|(?<=[.!?]))(?<!\bMr\.)(?<!\bSt\.)\s+(?=[“\"A-Z\[])")
-
-
-def split_sentences(text: str) -> list:
-    """Split a document into sentences: each line, then at sentence-ending punctuation."""
-    sentences = []
-    for line in text.splitlines():
-        sentences.extend(part.strip() for part in _SENTENCE_BREAK.split(line) if part.strip())
-    return sentences
-
 
 #: Quoted passages: double quotes straight or curly, curly single quotes, and
 #: straight single quotes that open after a non-letter and close before one

@@ -6,9 +6,9 @@ instructive ways: "Shusha" is inside both "Shushakend" (a village) and
 "Nagorno-Karabakh"; "Azeri" is inside "Azeris".
 """
 
-import re
-
 import pandas as pd
+
+from .text import whole_word_pattern
 
 #: The name forms compared, grouped by what they refer to. Each group's forms
 #: are matched together, longest first, so "Nagorno-Karabakh" is counted once
@@ -22,14 +22,6 @@ NAME_FORMS = {
 }
 
 
-def _whole_word_pattern(forms):
-    alternatives = sorted(forms, key=len, reverse=True)
-    body = "|".join(re.escape(form) for form in alternatives)
-    # A letter, digit or hyphen on either side means the form is part of a
-    # longer word ("Shushakend", "Shushan", "Nagorno-Karabakh").
-    return re.compile(rf"(?<![\w-])({body})(?![\w-])")
-
-
 def count_name_forms(text: str, forms) -> dict:
     """Count each of ``forms`` in ``text`` as a whole word; return form -> count.
 
@@ -37,7 +29,7 @@ def count_name_forms(text: str, forms) -> dict:
     {'Shusha': 1, 'Shushi': 0}
     """
     counts = {form: 0 for form in forms}
-    for match in _whole_word_pattern(forms).finditer(text):
+    for match in whole_word_pattern(forms).finditer(text):
         counts[match.group(1)] += 1
     return counts
 

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from . import schema
 from .charts import OKABE_ITO, side_colour, side_marker
 from .data import source_texts
+from .text import split_sentences, whole_word_pattern
 
 #: The side each country's actors are drawn in, so a Turkish reaction has the
 #: same colour and marker as a Turkish claim anywhere in the book. Countries
@@ -231,31 +232,6 @@ def describe_reactions(reactions: pd.DataFrame) -> str:
     return f"{total} reaction{'s' if total != 1 else ''} reported in {where}, by country and kind: " + "; ".join(parts) + "."
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"]?\s+(?=[“\"A-Z])")
-
-
-def _sentences(text):
-    """Split a document into sentences, each an exact substring of the text.
-
-    A line of an extract can open with the closing quotation mark of the
-    sentence before it (document 000 does); an unmatched quote at the start
-    of a sentence is dropped so the sentence does not seem to open a quote.
-    """
-    for line in text.splitlines():
-        start = 0
-        pieces = []
-        for match in _SENTENCE_END.finditer(line):
-            pieces.append(line[start:match.start() + (1 if line[match.start()] in "”\"" else 0)])
-            start = match.end()
-        pieces.append(line[start:])
-        for piece in pieces:
-            piece = piece.strip()
-            if piece[:1] in "\"”" and piece.count('"') % 2 == 1:
-                piece = piece[1:].strip()
-            if piece:
-                yield piece
-
-
 def passages_mentioning(phrases=ALLIANCE_PHRASES) -> pd.DataFrame:
     """Every sentence in the five documents that contains one of ``phrases``, as a whole word.
 
@@ -264,10 +240,10 @@ def passages_mentioning(phrases=ALLIANCE_PHRASES) -> pd.DataFrame:
     an error instead of silently disappearing from the page.
     """
     texts = source_texts()
-    patterns = {phrase: re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])") for phrase in phrases}
+    patterns = {phrase: whole_word_pattern([phrase]) for phrase in phrases}
     rows, found = [], set()
     for source_id, text in texts.items():
-        for sentence in _sentences(text):
+        for sentence in split_sentences(text):
             matched = [phrase for phrase, pattern in patterns.items() if pattern.search(sentence)]
             if matched:
                 found.update(matched)
@@ -323,7 +299,7 @@ def sentence_of_each_row(reactions: pd.DataFrame) -> pd.Series:
     spans = {}
     for source_id, text in texts.items():
         position, found = 0, []
-        for sentence in _sentences(text):
+        for sentence in split_sentences(text):
             start = text.find(sentence, position)
             found.append((start, start + len(sentence), sentence))
             position = start + len(sentence)
