@@ -39,7 +39,7 @@ def test_the_widget_manager_is_served_locally_and_only_where_there_are_widgets(b
 
 def test_a_change_to_the_package_or_data_changes_the_notebook_inputs_fingerprint(tmp_path):
     """The execution cache is cleared when what notebooks read changes, not only their code."""
-    from sourcekit.sphinx_ext import notebook_inputs_fingerprint
+    from sourcekit.book_build.cache_invalidation import notebook_inputs_fingerprint
 
     (tmp_path / "sourcekit").mkdir()
     (tmp_path / "data").mkdir()
