@@ -19,7 +19,7 @@ from .data import (
     read_source_text,
     source_texts,
 )
-from .names import count_name_forms, name_usage_table
+from .names import count_name_forms, name_usage_by_voice, name_usage_table
 
 __all__ = [
     "DataError",
@@ -32,6 +32,7 @@ __all__ = [
     "load_source_manifest",
     "load_timeline",
     "load_uncoded_sentences",
+    "name_usage_by_voice",
     "name_usage_table",
     "read_source_text",
     "source_texts",
