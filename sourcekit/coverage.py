@@ -100,7 +100,7 @@ def coverage_by_document(status: pd.DataFrame) -> pd.DataFrame:
     A sentence listed as uncoded with reason kind "no claim" (a headline, an
     embed notice, a caption that states nothing) does not count as
     claim-bearing; one listed as "claim not tabled" does, and lowers the
-    share coded. "accounted for" is the share of claim-bearing sentences
+    share coded. "coded or listed %" is the share of claim-bearing sentences
     that are coded or listed with a reason: the promise, checked by a test,
     is 100 %.
     """
@@ -120,6 +120,6 @@ def coverage_by_document(status: pd.DataFrame) -> pd.DataFrame:
     table.loc["all"] = table.sum()
     table = table.astype("int64")
     table["coded %"] = (100 * table["coded"] / table["claim_bearing"]).round(1)
-    table["accounted for %"] = (100 * (table["coded"] + table["listed_with_a_reason"]) / table["claim_bearing"]).round(1)
+    table["coded or listed %"] = (100 * (table["coded"] + table["listed_with_a_reason"]) / table["claim_bearing"]).round(1)
     table.index.name = "document"
-    return table.rename(columns={"claim_bearing": "claim-bearing", "listed_with_a_reason": "uncoded, with a reason"})
+    return table.rename(columns={"claim_bearing": "claim-bearing", "listed_with_a_reason": "listed"})
