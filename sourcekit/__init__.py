@@ -8,26 +8,31 @@ implementation as well as one source of truth (the CSV).
 
 from .errors import DataError
 from .data import (
+    load_all_tables,
     load_casualty_claims,
     load_distance_claims,
     load_places,
     load_reactions,
     load_source_manifest,
     load_timeline,
+    load_uncoded_sentences,
     read_source_text,
     source_texts,
 )
-from .names import count_name_forms, name_usage_table
+from .names import count_name_forms, name_usage_by_voice, name_usage_table
 
 __all__ = [
     "DataError",
     "count_name_forms",
+    "load_all_tables",
     "load_casualty_claims",
     "load_distance_claims",
     "load_places",
     "load_reactions",
     "load_source_manifest",
     "load_timeline",
+    "load_uncoded_sentences",
+    "name_usage_by_voice",
     "name_usage_table",
     "read_source_text",
     "source_texts",

@@ -101,3 +101,22 @@ def load_distance_claims() -> pd.DataFrame:
             if getattr(row, column) not in known:
                 raise DataError("data/distance_claims.csv", f"unknown place {getattr(row, column)!r}; expected a place_id from data/places.csv", line=line, column=column)
     return frame
+
+
+def load_uncoded_sentences() -> pd.DataFrame:
+    """The sentences no table row rests on, each with the reason it was left out."""
+    return _load(schema.UNCODED_SENTENCES)
+
+
+def load_all_tables() -> dict:
+    """Every table in ``data/``, validated, keyed by file name (e.g. ``"timeline.csv"``)."""
+    loaders = {
+        schema.SOURCES: load_source_manifest,
+        schema.CASUALTY_CLAIMS: load_casualty_claims,
+        schema.TIMELINE: load_timeline,
+        schema.REACTIONS: load_reactions,
+        schema.PLACES: load_places,
+        schema.DISTANCE_CLAIMS: load_distance_claims,
+        schema.UNCODED_SENTENCES: load_uncoded_sentences,
+    }
+    return {table.file: load() for table, load in loaders.items()}

@@ -48,7 +48,7 @@ def data_dictionary(table: schema.Table) -> pd.DataFrame:
     for column in table.columns:
         meaning = column.meaning
         if column.choices:
-            meaning += " Allowed: " + ", ".join(column.choices) + "."
+            meaning += " Allowed: " + column.allowed + "."
         rows.append(
             {
                 "column": column.name,

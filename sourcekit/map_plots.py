@@ -11,6 +11,7 @@ import pandas as pd
 
 from .charts import OKABE_ITO, new_figure
 from .geo import both_names, great_circle_km, lonlat_aspect
+from .names import VOICES
 
 #: Marker shape by kind of place, so the map needs no colour to be read.
 #: A white box behind text that a reference line may cross.
@@ -109,7 +110,7 @@ def plot_distance_claims(claims: pd.DataFrame, source_ids, ax=None, width=5.0, h
     ax.set_yticks(range(len(rows)), rows)
     ax.set_ylabel("document")
     ax.set_ylim(-0.6, len(rows) + 0.4)
-    ax.set_xlim(0, top * 1.45)
+    ax.set_xlim(0, top * 2.2)
     ax.set_xlabel("kilometres")
     return ax
 
@@ -128,9 +129,12 @@ _FORM_STYLES = [
 def plot_name_forms(usage: pd.DataFrame, referent: str, ax=None, width=5.0, height=None):
     """How often each document uses each name for one referent, as grouped bars.
 
-    ``usage`` is :func:`sourcekit.name_usage_table`. Every bar is labelled
-    with its name form and count (zeros included: a name a document never uses
-    is the finding), so the chart needs no legend. Returns the axes.
+    ``usage`` is :func:`sourcekit.name_usage_table`. Each bar is split by
+    voice, in the order of :data:`sourcekit.names.VOICES`: the document's own
+    voice in full colour, reported speech paler, inside quotation palest. Every
+    bar is labelled with its name form, its count and the count in each voice
+    (zeros included: a name a document never uses is the finding), so the
+    chart needs no legend and no reading depends on the shades. Returns the axes.
     """
     rows = usage[usage["referent"] == referent]
     if rows.empty:
@@ -140,21 +144,27 @@ def plot_name_forms(usage: pd.DataFrame, referent: str, ax=None, width=5.0, heig
     documents = sorted(rows["source_id"].unique())
     if ax is None:
         _, ax = new_figure(width, height or (0.28 * len(forms) + 0.25) * len(documents) + 0.9)
-    counts = rows.set_index(["source_id", "form"])["count"]
+    by_voice = _counts_by_voice(rows)
+    totals = by_voice.sum(axis=1)
     bar = 0.8 / len(forms)
-    top = max(int(counts.max()), 1)
+    top = max(int(totals.max()), 1)
     for f, form in enumerate(forms):
         style = _FORM_STYLES[f % len(_FORM_STYLES)]
         for d, source_id in enumerate(documents):
             y = (len(documents) - 1 - d) + 0.4 - bar * (f + 0.5)
-            value = int(counts.get((source_id, form), 0))
-            ax.barh(y, value, height=bar * 0.9, color=style["color"], hatch=style["hatch"], edgecolor=OKABE_ITO["black"], linewidth=0.5)
-            ax.text(value + top * 0.02, y, f"{form} {value}", va="center", fontsize=10)
+            left = 0
+            for voice, alpha in zip(VOICES, _VOICE_ALPHAS):
+                width_of_voice = int(by_voice.loc[(source_id, form), voice])
+                ax.barh(y, width_of_voice, left=left, height=bar * 0.9, color=style["color"], alpha=alpha, hatch=style["hatch"],
+                        edgecolor=OKABE_ITO["black"], linewidth=0.5)
+                left += width_of_voice
+            value = int(totals.loc[(source_id, form)])
+            ax.text(value + top * 0.02, y, f"{form} {value}{_voice_split(by_voice.loc[(source_id, form)])}", va="center", fontsize=10)
     ax.set_yticks(range(len(documents)), documents[::-1])
     ax.set_ylabel("document")
     ax.set_xlabel("times used (whole words)")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlim(0, top * 1.45)
+    ax.set_xlim(0, top * 2.2)
     ax.set_title(f"Names for {referent}", loc="left", fontsize=11)
     return ax
 
@@ -168,8 +178,29 @@ def describe_name_forms(usage: pd.DataFrame, referent: str) -> str:
     rows = usage[usage["referent"] == referent]
     if rows.empty:
         raise KeyError(f"no referent {referent!r}")
+    by_voice = _counts_by_voice(rows)
     parts = []
-    for source_id, group in rows.groupby("source_id", sort=True):
-        forms = ", ".join(f"{form} {count}" for form, count in zip(group["form"], group["count"]))
+    for source_id in sorted(rows["source_id"].unique()):
+        forms = ", ".join(
+            f"{form} {int(by_voice.loc[(source_id, form)].sum())}{_voice_split(by_voice.loc[(source_id, form)], long=True)}"
+            for form in dict.fromkeys(rows["form"])
+        )
         parts.append(f"document {source_id}: {forms}")
-    return f"Times each document uses each name for {referent}. " + "; ".join(parts) + "."
+    return f"Times each document uses each name for {referent}, and in whose voice. " + "; ".join(parts) + "."
+
+
+#: Shades of a form's colour for each voice: own voice, reported speech, inside quotation.
+_VOICE_ALPHAS = (1.0, 0.55, 0.22)
+
+
+def _counts_by_voice(rows: pd.DataFrame) -> pd.DataFrame:
+    """(source_id, form) -> one column per voice, zeros where a voice never occurs."""
+    return rows.set_index(["source_id", "form"])[list(VOICES)].astype(int)
+
+
+def _voice_split(counts, long=False) -> str:
+    """' (2 own, 1 reported, 3 quoted)' for a non-zero count; '' for zero."""
+    if int(counts.sum()) == 0:
+        return ""
+    words = ("in its own voice", "in reported speech", "inside quotation") if long else ("own", "reported", "quoted")
+    return " (" + ", ".join(f"{int(counts[voice])} {word}" for voice, word in zip(VOICES, words)) + ")"

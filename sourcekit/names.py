@@ -1,14 +1,30 @@
-"""How each document names the city, the regional capital, the region and the sides.
+"""How each document names the city, the regional capital, the region and the sides, and in whose voice.
 
 Names are counted as whole words. A plain substring count is wrong here in
 instructive ways: "Shusha" is inside both "Shushakend" (a village) and
 "Shushan" (a spokeswoman's first name); "Karabakh" is inside
 "Nagorno-Karabakh"; "Azeri" is inside "Azeris".
+
+Each occurrence is also given a *voice*, because the course teaches that who
+uses a name matters as much as how often it is used:
+
+- ``inside quotation``: between quotation marks, so the words are (the
+  document says) someone else's: "we returned to Shusha", Aliyev is quoted;
+- ``reported speech``: outside quotation marks, in a sentence that attributes
+  what it says to someone ("Aliyev said ... taken Shusha", "according to");
+- ``narrator``: the document's own sentences.
+
+The rule reads one sentence at a time, so a gloss the narrator adds inside a
+sentence of reported speech ("Shusha, known as Shushi in Armenian") is
+counted as reported speech: the counts are a first reading, and the
+sentences are there to check them.
 """
+
+import re
 
 import pandas as pd
 
-from .text import whole_word_pattern
+from .text import split_sentences, whole_word_pattern
 
 #: The name forms compared, grouped by what they refer to. Each group's forms
 #: are matched together, longest first, so "Nagorno-Karabakh" is counted once
@@ -20,6 +36,81 @@ NAME_FORMS = {
     "Azerbaijani people": ("Azerbaijani", "Azerbaijanis", "Azeri", "Azeris"),
     "Armenian people": ("Armenian", "Armenians"),
 }
+
+#: The three voices, in the order tables and charts show them.
+VOICES = ("narrator", "reported speech", "inside quotation")
+
+#: Words that attribute a sentence to a speaker. A sentence holding one of them
+#: (outside its quotations) is reported speech.
+SPEECH_MARKERS = re.compile(
+    r"\b(said|says|say|saying|told|tell|announced|announces|stated|stating|claimed|claims|"
+    r"reported|reports|wrote|denied|deny|accused|accuse|insisting|insisted|added|noted|"
+    r"promised|pledged|pledging|called|described|decried|according to|qualified)\b"
+)
+
+_OPENERS = {"“": "”", "‘": "’", '"': '"'}
+
+
+def quoted_spans(line: str) -> list:
+    """(start, end) of each stretch of ``line`` inside quotation marks.
+
+    Curly double quotes pair by direction; straight double quotes pair in
+    order. A quotation still open at the end of the line runs to its end (the
+    extract of document 000 breaks quotations across lines), and a closing
+    mark with no opening before it closes a quotation that began on an
+    earlier line or in an earlier sentence. Curly single quotes are read only
+    where one opens (‘), so apostrophes (’) stay apostrophes.
+    """
+    spans, start, closer = [], None, None
+    i = 0
+    # A closing mark before any opening one: the quotation began earlier.
+    first_close = min((line.find(c) for c in ("”",) if line.find(c) != -1), default=-1)
+    first_open = min((line.find(c) for c in ("“",) if line.find(c) != -1), default=len(line))
+    if first_close != -1 and first_close < first_open:
+        spans.append((0, first_close + 1))
+        i = first_close + 1
+    elif line.startswith('"') and (line.count('"') % 2 == 1 or line.startswith('"[')):
+        # A stray closing mark from the line before: an odd count gives it away, and so
+        # does a footnote marker right after it, which in document 000 follows a closing quote.
+        i = 1
+    while i < len(line):
+        ch = line[i]
+        if start is None and ch in _OPENERS and (ch != "‘" or "’" in line[i + 1:]):
+            start, closer = i, _OPENERS[ch]
+        elif start is not None and ch == closer:
+            spans.append((start, i + 1))
+            start = closer = None
+        i += 1
+    if start is not None:
+        spans.append((start, len(line)))
+    return spans
+
+
+def _inside(position, spans):
+    return any(start <= position < end for start, end in spans)
+
+
+def name_occurrences(text: str, forms) -> list:
+    """(form, voice, sentence) for every whole-word occurrence of ``forms`` in ``text``."""
+    pattern = whole_word_pattern(forms)
+    found = []
+    for line in text.splitlines():
+        spans = quoted_spans(line)
+        position = 0
+        for sentence in split_sentences(line):
+            offset = line.index(sentence, position)
+            position = offset + len(sentence)
+            outside = "".join(ch if not _inside(offset + k, spans) else " " for k, ch in enumerate(sentence))
+            attributed = bool(SPEECH_MARKERS.search(outside))
+            for match in pattern.finditer(sentence):
+                if _inside(offset + match.start(1), spans):
+                    voice = "inside quotation"
+                elif attributed:
+                    voice = "reported speech"
+                else:
+                    voice = "narrator"
+                found.append((match.group(1), voice, sentence))
+    return found
 
 
 def count_name_forms(text: str, forms) -> dict:
@@ -34,8 +125,16 @@ def count_name_forms(text: str, forms) -> dict:
     return counts
 
 
-def name_usage_table(texts=None) -> pd.DataFrame:
-    """One row per document, referent and name form, with its whole-word count.
+def count_name_forms_by_voice(text: str, forms) -> dict:
+    """Count each of ``forms`` in ``text`` by voice; return (form, voice) -> count, zeros included."""
+    counts = {(form, voice): 0 for form in forms for voice in VOICES}
+    for form, voice, _ in name_occurrences(text, forms):
+        counts[(form, voice)] += 1
+    return counts
+
+
+def name_usage_by_voice(texts=None) -> pd.DataFrame:
+    """One row per document, referent, name form and voice, with its whole-word count.
 
     ``texts`` maps source id to text; by default, the five documents.
     """
@@ -46,7 +145,23 @@ def name_usage_table(texts=None) -> pd.DataFrame:
     rows = []
     for source_id, text in sorted(texts.items()):
         for referent, forms in NAME_FORMS.items():
-            for form, count in count_name_forms(text, forms).items():
-                rows.append({"source_id": source_id, "referent": referent, "form": form, "count": count})
+            for (form, voice), count in count_name_forms_by_voice(text, forms).items():
+                rows.append({"source_id": source_id, "referent": referent, "form": form, "voice": voice, "count": count})
     frame = pd.DataFrame(rows)
-    return frame.astype({"source_id": "string", "referent": "string", "form": "string", "count": "int64"})
+    return frame.astype({"source_id": "string", "referent": "string", "form": "string", "voice": "string", "count": "int64"})
+
+
+def name_usage_table(texts=None) -> pd.DataFrame:
+    """One row per document, referent and name form: its whole-word ``count``, and that count split by voice.
+
+    The columns ``narrator``, ``reported speech`` and ``inside quotation``
+    add up to ``count``. ``texts`` maps source id to text; by default, the
+    five documents. :func:`name_usage_by_voice` gives the same counts with one
+    row per voice.
+    """
+    long = name_usage_by_voice(texts)
+    wide = long.pivot_table(index=["source_id", "referent", "form"], columns="voice", values="count", aggfunc="sum", sort=False)
+    wide = wide.reindex(columns=list(VOICES)).fillna(0).astype("int64")
+    wide.insert(0, "count", wide.sum(axis=1))
+    wide.columns.name = None
+    return wide.reset_index().astype({"source_id": "string", "referent": "string", "form": "string"})

@@ -13,6 +13,7 @@ LOADERS = {
     schema.REACTIONS: sourcekit.load_reactions,
     schema.PLACES: sourcekit.load_places,
     schema.DISTANCE_CLAIMS: sourcekit.load_distance_claims,
+    schema.UNCODED_SENTENCES: sourcekit.load_uncoded_sentences,
 }
 
 

@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import pytest
 
 from sourcekit import load_source_manifest, name_usage_table
+from sourcekit.names import VOICES
 from sourcekit.geo import distance_claims_with_great_circle, great_circle_km, places_near
 from sourcekit.map_plots import describe_name_forms, plot_distance_claims, plot_name_forms, plot_places
 
@@ -57,9 +58,12 @@ def test_the_name_chart_and_its_alt_text_show_the_same_counts():
     ax = plot_name_forms(usage, "the city")
     city = usage[usage["referent"] == "the city"]
     widths = sorted(int(p.get_width()) for p in ax.patches)
-    assert widths == sorted(city["count"].tolist())
+    assert widths == sorted(city[list(VOICES)].to_numpy().ravel().tolist())
     text = describe_name_forms(usage, "the city")
-    for row in city.itertuples():
-        assert f"{row.form} {row.count}" in text
+    for row in city.to_dict("records"):
+        said = f"{row['form']} {row['count']}"
+        if row["count"]:
+            said += f" ({row['narrator']} in its own voice, {row['reported speech']} in reported speech, {row['inside quotation']} inside quotation)"
+        assert said in text.split(f"document {row['source_id']}: ")[1].split(";")[0]
     with pytest.raises(KeyError, match="known referents"):
         plot_name_forms(usage, "the moon")
