@@ -223,9 +223,21 @@ def check_rhythm(notebook, master: Master) -> None:
 _PROMPT_PREFIX = re.compile(r"^\*\*Question [\d.]+\*\*\s+\*\([^)]*\)\*\.\s*")
 
 
+def _table_cell(markdown: str) -> str:
+    """Markdown on one line, safe inside a table cell (a literal | would end the cell)."""
+    return " ".join(markdown.split()).replace("|", "\\|")
+
+
 def _guide_tables(master: Master, instructor) -> dict:
-    """Markdown the guide page includes: the question table and the written questions' rubrics."""
-    rows = ["| Question | Move | What students do | Answer | Points |", "| --- | --- | --- | --- | --- |"]
+    """Markdown the guide page includes: the question table and the written questions' rubrics.
+
+    The table gives each question's full text as students read it, the move it names, the
+    judgement it needs (its ``needs_move`` field, or "no" when the answer follows from a
+    pre-coded column or a computation the prompt describes) and the form of its answer, never
+    the answer itself: the guides are published with the book. Model answers of the written
+    questions are in the rubric file, from the master's solution cells.
+    """
+    rows = ["| Question | Move | The question, as students read it | Needs its move? | Answer | Points |", "| --- | --- | --- | --- | --- | --- |"]
     from ..checks import describe_form
 
     prompts = {}
@@ -234,11 +246,10 @@ def _guide_tables(master: Master, instructor) -> dict:
         if match:
             prompts[match.group(1)] = cell
     for question in sorted(master.auto + master.written, key=lambda q: [int(p) for p in q["name"].split(".")]):
-        prompt = _PROMPT_PREFIX.sub("", " ".join(prompts[question["name"]].source.split()))
-        sentences = re.split(r"(?<=[.?])\s(?=[A-Z])", prompt)
-        task = next((sentence for sentence in sentences if sentence.endswith("?")), sentences[0])
+        prompt = _table_cell(_PROMPT_PREFIX.sub("", prompts[question["name"]].source))
         answer = "written, graded by hand" if question.get("manual") else describe_form(question["form"], question.get("choices", ()))
-        rows.append(f"| {question['name']} | {question['move']} | {task} | {answer} | {question.get('points', 1)} |")
+        needs = "written" if question.get("manual") else (f"yes: {_table_cell(question['needs_move'])}" if question.get("needs_move") else "no")
+        rows.append(f"| {question['name']} | {question['move']} | {prompt} | {needs} | {_table_cell(answer)} | {question.get('points', 1)} |")
     rubric = []
     for question in master.written:
         cells = instructor.cells
