@@ -523,3 +523,12 @@ def test_no_feedback_says_what_the_documents_do_not(masters):
         for question in master.auto:
             words = " ".join([question["correct"], question["otherwise"]] + [h["say"] for h in question["hints"]])
             assert "wrote in Armenian" not in words and "two English translations" not in words, question["name"]
+
+
+def test_the_readme_counts_the_questions_the_masters_have(masters):
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    auto = sum(len(m.auto) for m in masters.values())
+    written = sum(len(m.written) for m in masters.values())
+    needing = sum("needs_move" in q for m in masters.values() for q in m.auto)
+    assert f"{auto} auto-graded questions and {written} written ones" in readme
+    assert f"{needing} of the auto-graded questions need" in readme
