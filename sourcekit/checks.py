@@ -245,6 +245,14 @@ def _read_ids_of(prefix, what):
     return read
 
 
+def _read_whole_numbers(value):
+    """A list of whole numbers (e.g. the numbers of sentences in a printed list), sorted, each once."""
+    return sorted({_whole_number(item) for item in _as_sequence(value, "a list of whole numbers")})
+
+
+FORMS["whole_numbers"] = Form("whole_numbers", "a list of whole numbers", ("[1, 3]", "[2]"), _read_whole_numbers)
+
+
 for _prefix, _name, _what in (("C", "claim_ids", "a list of claim ids"), ("R", "reaction_ids", "a list of reaction ids"), ("T", "event_ids", "a list of event ids")):
     FORMS[_name] = Form(_name, f"{_what}", (f"['{_prefix}01', '{_prefix}02']", f"['{_prefix}03']"), _read_ids_of(_prefix, _what))
 

@@ -93,7 +93,7 @@ def test_the_gradebook_has_a_row_per_submission_a_column_per_question_and_a_tota
     key = load_key("provenance")
     header = list(rows["a_solution.ipynb"])
     assert header[3 : 3 + len(key["questions"])] == [f"q{q['id']}" for q in key["questions"]]
-    assert {"total", "possible", "q5.9 (written)", "problems"} <= set(header)
+    assert {"total", "possible", "q5.11 (written)", "problems"} <= set(header)
     assert rows["a_solution.ipynb"]["total"] == rows["a_solution.ipynb"]["possible"] == str(len(key["questions"]))
     assert rows["b_unanswered.ipynb"]["total"] == "0"
 
@@ -121,7 +121,7 @@ def test_a_partly_answered_notebook_scores_only_its_right_answers_and_its_writte
     row = graded_folder["rows"]["e_partial.ipynb"]
     assert row["status"] == "graded"
     assert (row["q5.1"], row["q5.5"], row["q5.8"], row["total"]) == ("0", "0", "1", "1")
-    assert row["q5.9 (written)"] == f"to grade: {len(WRITTEN_ANSWER.split())} words"
+    assert row["q5.11 (written)"] == f"to grade: {len(WRITTEN_ANSWER.split())} words"
 
 
 def test_submissions_are_never_modified(graded_folder):
@@ -133,7 +133,7 @@ def test_the_summary_is_written_beside_the_gradebook(graded_folder):
     summary = graded_folder["out"].with_name("gradebook_summary.txt").read_text(encoding="utf-8")
     assert "Graded 7 submission(s) of the 'provenance' exercise" in summary
     assert "c_corrupt.ipynb: not graded" in summary
-    assert "5.9: grade by hand" in summary
+    assert "5.11, 5.12: grade by hand" in summary
 
 
 def test_a_submission_that_ignores_interrupts_is_killed_with_its_kernel(tmp_path):
