@@ -13,6 +13,29 @@ from . import schema
 from .data import load_source_manifest, read_source_text
 
 
+#: pandas' display options that cut what a reader sees: a cell longer than ``max_colwidth``
+#: (50 characters by default) ends in "...", and a table longer than ``max_rows`` loses its
+#: middle rows. The course's tables are evidence (head notes, quoted sentences, the data
+#: dictionary), so no display may shorten them; long cells wrap instead (see _static/course.css).
+WHOLE_TABLE_OPTIONS = {
+    "display.max_colwidth": None,
+    "display.max_rows": None,
+    "display.max_columns": None,
+    "display.width": None,
+}
+
+
+def show_tables_whole() -> None:
+    """Set pandas to show every row, column and character of every table.
+
+    Called once when ``sourcekit`` is imported, so every chapter and exercise
+    notebook that uses the package shows its evidence uncut without each page
+    having to remember to.
+    """
+    for option, value in WHOLE_TABLE_OPTIONS.items():
+        pd.set_option(option, value)
+
+
 def document_html(source_id: str) -> str:
     """The document's full text as HTML paragraphs, one per line of the file."""
     text = read_source_text(source_id)
