@@ -501,6 +501,12 @@ NOT_QUOTATIONS = {
     "Aliyev said his forces had taken Shusha": "intro.md: an example of the attribution rule",
     "Azerbaijan took Shusha": "intro.md: the counter-example of the attribution rule",
     "great-circle": "background: the name of a distance, not a quotation",
+    "nearly N": "casualty self-check: a hedge word with a placeholder number",
+    "at least N": "casualty self-check: a hedge word with a placeholder number",
+    "almost N": "casualty self-check: a hedge word with a placeholder number",
+    "according to document 000": "self-checks: how a student should attribute, not a quotation",
+    "denial": "battle self-check: a reading of the statements, put in quotation marks to question it",
+    "announcing": "battle self-check: a word of the question, set against 'signing'",
 }
 
 _DOUBLE_QUOTED = re.compile(r'"([^"\n]*(?:\n(?!\s*\n)[^"\n]*)*)"|“([^”]*?)”')
@@ -564,6 +570,12 @@ def test_every_quotation_in_the_prose_is_a_documents_own_words(relative_path):
     prose = prose_without_code((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
     missing = unverified_quotations(prose, _all_documents())
     assert not missing, f"{relative_path}: quoted words not found in any document (quote the document exactly, or drop the quotation marks):\n" + "\n".join(f"  {q[:100]!r}" for q in missing)
+
+
+@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "chapters" / "quizzes").glob("*.json")), ids=lambda p: p.name)
+def test_every_quotation_in_a_self_check_is_a_documents_own_words(path):
+    missing = unverified_quotations(quiz_strings(path), _all_documents())
+    assert not missing, f"{path.name}: quoted words not found in any document:\n" + "\n".join(f"  {q[:100]!r}" for q in missing)
 
 
 def test_head_notes_say_when_a_date_is_only_the_earliest_possible():
