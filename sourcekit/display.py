@@ -94,18 +94,17 @@ def head_note(source_id: str) -> pd.DataFrame:
 
 
 def data_dictionary(table: schema.Table) -> pd.DataFrame:
-    """One row per column of ``table``: name, dtype, whether required, meaning."""
+    """One row per column of ``table``: its name, then its dtype, whether required, and meaning.
+
+    Two columns, not four: the meaning is the long text a reader needs, and at
+    phone width (390 px) separate dtype and "required" columns left it a sliver
+    or pushed it off the screen. Each cell reads "string, required. Row id ...".
+    """
     rows = []
     for column in table.columns:
         meaning = column.meaning
         if column.choices:
             meaning += " Allowed: " + ", ".join(column.choices) + "."
-        rows.append(
-            {
-                "column": column.name,
-                "dtype": column.dtype,
-                "required": "yes" if column.required else "no",
-                "meaning": meaning,
-            }
-        )
+        required = "required" if column.required else "optional"
+        rows.append({"column": column.name, "dtype, whether required, and meaning": f"{column.dtype}, {required}. {meaning}"})
     return pd.DataFrame(rows).set_index("column")

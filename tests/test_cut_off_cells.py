@@ -56,8 +56,10 @@ def cut_cells(page_html: str, known: str) -> list:
     """(table number, cell text) for each cell that ends in an ellipsis nobody wrote.
 
     A cell that is only an ellipsis is a row or column pandas dropped; a cell
-    ending in one is a cut cell unless the whole text, ellipsis included, is
-    found in the data or the schema, where an author wrote it.
+    ending in one is a cut cell unless its last sentence, ellipsis included,
+    is found in the data or the schema, where an author wrote it ("string,
+    required. Row id, C01, C02, ..." ends with the schema's "Row id, C01, C02,
+    ..."). A cut falls mid-word ("fo..."), so its last sentence is nobody's.
     """
     parser = _Cells()
     parser.feed(page_html)
@@ -65,7 +67,8 @@ def cut_cells(page_html: str, known: str) -> list:
     for table, text in parser.cells:
         if not ELLIPSIS.search(text):
             continue
-        if ELLIPSIS.sub("", text).strip() and text in known:
+        last_sentence = re.split(r"(?<=[.!?]) ", text)[-1]
+        if ELLIPSIS.sub("", last_sentence).strip() and last_sentence in known:
             continue
         found.append((table, text))
     return found
@@ -95,9 +98,11 @@ def test_the_detector_finds_what_pandas_cuts_by_default():
 
 
 def test_the_detector_lets_an_authors_own_ellipsis_stand():
-    html = "<table><tr><td>Row id, C01, C02, ...</td></tr></table>"
+    html = "<table><tr><td>string, required. Row id, C01, C02, ...</td></tr></table>"
     assert cut_cells(html, authors_texts()) == []
-    assert cut_cells(html, "") == [(1, "Row id, C01, C02, ...")]
+    assert cut_cells(html, "") == [(1, "string, required. Row id, C01, C02, ...")]
+    cut = "<table><tr><td>Not named in the text. The course's collecto...</td></tr></table>"
+    assert cut_cells(cut, authors_texts()) == [(1, "Not named in the text. The course's collecto...")]
 
 
 def test_no_page_of_the_built_book_shows_a_cut_off_table_cell(built_site):
