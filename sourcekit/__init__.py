@@ -20,6 +20,10 @@ from .data import (
     source_texts,
 )
 from .names import count_name_forms, name_usage_by_voice, name_usage_table
+from .display import show_tables_whole
+
+# Every notebook imports the package, so this one call keeps every table a reader sees uncut.
+show_tables_whole()
 
 __all__ = [
     "DataError",

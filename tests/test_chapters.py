@@ -490,3 +490,105 @@ def test_each_chapter_page_carries_its_self_check(built_site, stem):
     questions = json.loads((PROJECT_ROOT / "chapters" / "quizzes" / f"{stem.split('/')[-1]}.json").read_text(encoding="utf-8"))
     first = questions[0]["question"]
     assert json.dumps(first)[1:40] in html or first[:40] in html, f"{stem}.html: the self-check's first question is not in the page"
+
+
+# --------------------------------------------------------------------------
+# Quoted words are the documents' words.
+# --------------------------------------------------------------------------
+
+#: Double-quoted passages in the prose that are not a document's words, each with why.
+NOT_QUOTATIONS = {
+    "Aliyev said his forces had taken Shusha": "intro.md: an example of the attribution rule",
+    "Azerbaijan took Shusha": "intro.md: the counter-example of the attribution rule",
+    "great-circle": "background: the name of a distance, not a quotation",
+    "nearly N": "casualty self-check: a hedge word with a placeholder number",
+    "at least N": "casualty self-check: a hedge word with a placeholder number",
+    "almost N": "casualty self-check: a hedge word with a placeholder number",
+    "according to document 000": "self-checks: how a student should attribute, not a quotation",
+    "denial": "battle self-check: a reading of the statements, put in quotation marks to question it",
+    "announcing": "battle self-check: a word of the question, set against 'signing'",
+}
+
+_DOUBLE_QUOTED = re.compile(r'"([^"\n]*(?:\n(?!\s*\n)[^"\n]*)*)"|“([^”]*?)”')
+
+
+def _plain(text: str) -> str:
+    """Curly quotes and apostrophes made straight and runs of space made one, for comparing words."""
+    for curly, straight in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\u00a0", " ")):
+        text = text.replace(curly, straight)
+    return " ".join(text.split())
+
+
+def prose_without_code(markdown: str) -> str:
+    """What a reader reads as running text: narrative_text without the captions and alt text.
+
+    Captions and alt text describe charts in the course's words (they are
+    checked for loaded words above); quotations are checked in the prose.
+    """
+    text = _FRONT_MATTER.sub("", markdown)
+    text = _FENCE.sub(lambda m: narrative_text(m.group(0)) if m.group("info").strip().startswith("{") and not m.group("info").strip().startswith(("{code", "{literalinclude", "{raw")) else "\n", text)
+    return narrative_text(text)
+
+
+def unverified_quotations(prose: str, documents: str) -> list:
+    """Each double-quoted passage of ``prose`` not found word for word in ``documents``.
+
+    A passage may skip words with " ... ": each part must be in the documents.
+    A capital at the start (a quote opening the writer's sentence) and the
+    punctuation around the quotation marks are not the document's business.
+    Passages that hold a glued value are skipped: their words come from the
+    data at build time, and their tests are the data's.
+    """
+    missing = []
+    for match in _DOUBLE_QUOTED.finditer(prose):
+        passage = _plain(match.group(1) if match.group(1) is not None else match.group(2))
+        if "{glue" in passage or not passage.strip(" .,;:") or passage in NOT_QUOTATIONS:
+            continue
+        for part in re.split(r"\s*(?:\.\.\.|…)\s*", passage):
+            part = part.strip(" .,;:?!")
+            if not part:
+                continue
+            if part not in documents and (part[0].swapcase() + part[1:]) not in documents:
+                missing.append(passage)
+                break
+    return missing
+
+
+def _all_documents() -> str:
+    return _plain("\n".join(p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "data" / "sources").glob("*.txt"))))
+
+
+def test_the_quotation_check_catches_words_rebuilt_from_columns():
+    documents = _all_documents()
+    assert unverified_quotations('Document 001 says "15 km".', documents) == ["15 km"]
+    assert unverified_quotations('Document 001 says "15km (9 miles)".', documents) == []
+    assert unverified_quotations('It "forced ... to flee" and "Two days after the battle"', documents) == []
+
+
+@pytest.mark.parametrize("relative_path", ["intro.md"] + sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "chapters").glob("*.md")))
+def test_every_quotation_in_the_prose_is_a_documents_own_words(relative_path):
+    prose = prose_without_code((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
+    missing = unverified_quotations(prose, _all_documents())
+    assert not missing, f"{relative_path}: quoted words not found in any document (quote the document exactly, or drop the quotation marks):\n" + "\n".join(f"  {q[:100]!r}" for q in missing)
+
+
+@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "chapters" / "quizzes").glob("*.json")), ids=lambda p: p.name)
+def test_every_quotation_in_a_self_check_is_a_documents_own_words(path):
+    missing = unverified_quotations(quiz_strings(path), _all_documents())
+    assert not missing, f"{path.name}: quoted words not found in any document:\n" + "\n".join(f"  {q[:100]!r}" for q in missing)
+
+
+def test_head_notes_say_when_a_date_is_only_the_earliest_possible():
+    from sourcekit.display import head_note
+
+    assert "Earliest possible date" in head_note("000").index
+    assert "Earliest possible date" in head_note("003").index
+    assert "Date" in head_note("001").index
+
+
+def test_no_head_note_rests_on_a_file_students_do_not_have():
+    from sourcekit import load_source_manifest
+
+    for row in load_source_manifest().itertuples():
+        for text in (row.outlet_basis, row.date_basis, row.watch_for):
+            assert "README" not in text and "seeds" not in text, f"document {row.source_id}: {text!r}"
