@@ -20,7 +20,7 @@ def test_every_allowed_value_is_defined_and_printed_in_the_dictionary(table, col
     definitions = dict(column.definitions)
     assert set(definitions) == set(column.choices), f"{table.file}.{column.name}: undefined values {set(column.choices) - set(definitions)}"
     assert all(len(meaning) > 5 for meaning in definitions.values())
-    printed = data_dictionary(table).loc[column.name, "meaning"]
+    printed = data_dictionary(table).loc[column.name].iloc[-1]  # the cell that ends with the meaning
     for value, meaning in definitions.items():
         assert f"'{value}': {meaning}" in printed
 
