@@ -12,10 +12,29 @@ const PNG = Buffer.from(
   'base64',
 );
 
-const page = (title, body, script = '') => `<!DOCTYPE html>
+// Site navigation as the book has it: a sidebar, and a button that opens it as a drawer on a
+// phone and collapses it on a desktop. `working` decides whether the button does anything.
+const navigation = (working) => `<style>
+@media (max-width: 991px) { #pst-primary-sidebar { display: none; } dialog[open] #pst-primary-sidebar { display: block; } }
+#pst-primary-sidebar.collapsed { visibility: hidden; }
+</style>
+<nav id="pst-primary-sidebar" aria-label="Book"><ul>
+<li><a href="bad.html">The broken page</a></li><li><a href="bad.html#broken">Its defects</a></li></ul></nav>
+<dialog id="drawer" aria-label="Site navigation"></dialog>
+<script>
+document.querySelector('.primary-toggle').addEventListener('click', () => {
+  if (!${working}) return;
+  const nav = document.getElementById('pst-primary-sidebar');
+  if (window.innerWidth < 992) { document.getElementById('drawer').appendChild(nav); document.getElementById('drawer').showModal(); }
+  else nav.classList.toggle('collapsed');
+});
+</script>`;
+
+const page = (title, body, script = '', working = true) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title></head>
-<body><header><p>Self-test site</p></header><main><h1>${title}</h1>
+<body><header><p>Self-test site</p><button class="primary-toggle" aria-label="Site navigation">☰</button></header>
+${navigation(working)}<main><h1>${title}</h1>
 ${body}
 </main>${script}</body></html>`;
 
@@ -61,7 +80,7 @@ const BAD = page('A broken page', `
   <label class="MCButton" data-correct="false" data-feedback="No.">wrong</label>
   <label class="MCButton" data-correct="true" data-feedback="Yes.">right</label>
   <div class="Feedback"></div>
-</div>`, '<script>console.error("a script failed");</script>');
+</div>`, '<script>console.error("a script failed");</script>', false);
 
 export async function selfTest(runCheck, port) {
   const root = mkdtempSync(join(tmpdir(), 'site-check-self-test-'));
@@ -75,6 +94,7 @@ export async function selfTest(runCheck, port) {
 
   console.log('site-check self-test: a clean page must pass, a broken page must fail every check');
   const { results, brokenLinks } = await runCheck({ site, screenshots: join(root, 'screenshots'), port, report: null, concurrency: 2, quiet: true });
+  if (process.env.SELF_TEST_DEBUG) console.log(JSON.stringify(results.map((r) => [r.page, r.axe, r.navigation]), null, 1));
   const good = results.find((r) => r.page === 'good.html');
   const bad = results.find((r) => r.page === 'bad.html');
   const expectations = [
@@ -85,6 +105,7 @@ export async function selfTest(runCheck, port) {
     ['clean page: no overflow at phone width', good.overflow.length === 0],
     ['clean page: its explorer switches views', good.explorers.length === 1 && good.explorers[0].problems.length === 0],
     ['clean page: its quiz gives feedback', good.quizzes.length === 1 && good.quizzes[0].problems.length === 0],
+    ['clean page: the navigation opens on a phone, follows a link, and collapses on a desktop', good.navigation.length === 0 && good.navigationChecked],
     ['clean page: its links resolve', !brokenLinks.some((line) => line.startsWith('good.html'))],
     ['broken page: the request to another host is caught', bad.external.some((url) => url.includes('example.com'))],
     ['broken page: the console error is caught', bad.consoleErrors.some((m) => m.includes('a script failed'))],
@@ -95,6 +116,8 @@ export async function selfTest(runCheck, port) {
     ['broken page: the overflow at phone width is caught', bad.overflow.length === 1],
     ['broken page: the explorer that never changes is caught', bad.explorers.length === 1 && bad.explorers[0].problems.length > 0],
     ['broken page: the quiz with no feedback is caught', bad.quizzes.length === 1 && bad.quizzes[0].problems.length > 0],
+    ['broken page: the navigation button that does not open on a phone is caught', bad.navigation.some((m) => m.startsWith('phone:'))],
+    ['broken page: the sidebar that does not collapse on a desktop is caught', bad.navigation.some((m) => m.startsWith('desktop:'))],
     ['broken page: the link to a missing page is caught', brokenLinks.some((line) => line.includes('missing.html'))],
     ['broken page: the link to a missing anchor is caught', brokenLinks.some((line) => line.includes('#no-such-anchor'))],
   ];

@@ -268,6 +268,63 @@ async function checkQuizzes(page) {
   return results;
 }
 
+// Site navigation, as a person uses it. On a phone (390 x 844, touch): tap the visible button that
+// opens the site navigation, see the chapter list, tap a link in it and land on that page. On a
+// desktop: click the visible button, the sidebar collapses; click again, it comes back.
+// (Only the visible button counts: a reader cannot tap a hidden one.)
+const NAVIGATION_TOGGLE = 'button.primary-toggle';
+const NAVIGATION_SAMPLE = ['intro.html', 'chapters/the_battle.html', 'exercises/provenance_exercises.html'];
+async function visibleToggle(tab) {
+  const toggles = tab.locator(NAVIGATION_TOGGLE);
+  for (let i = 0; i < (await toggles.count()); i += 1) if (await toggles.nth(i).isVisible()) return toggles.nth(i);
+  return null;
+}
+
+async function checkPhoneNavigation(tab, base, result) {
+  const problems = [];
+  const toggle = await visibleToggle(tab);
+  if (!toggle) return ['no visible site-navigation button at phone width'];
+  await toggle.tap();
+  await tab.waitForTimeout(400);
+  // The chapter list the reader now sees: visible links to other pages of the site.
+  const links = await tab.evaluate((origin) => [...document.querySelectorAll('dialog[open] a[href], nav a[href], [role="navigation"] a[href]')]
+    .filter((a) => a.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && a.getBoundingClientRect().width > 0 &&
+      a.href.startsWith(origin) && a.href.split('#')[0] !== location.href.split('#')[0] && a.getBoundingClientRect().left < window.innerWidth &&
+      a.getBoundingClientRect().right > 0 && !a.closest('header, .bd-header-article, footer, .prev-next-area'))
+    .map((a) => ({ text: a.textContent.trim(), href: a.href })), base);
+  if (links.length < 2) {
+    problems.push(`tapping the site-navigation button shows ${links.length} link(s) to other pages, not the chapter list`);
+    return problems;
+  }
+  const target = links[links.length - 1];
+  result.leftPage = true; // what the next page does is that page's own result
+  await tab.getByRole('link', { name: target.text, exact: true }).filter({ visible: true }).first().tap().catch(() => {});
+  await tab.waitForLoadState('domcontentloaded').catch(() => {});
+  await tab.waitForTimeout(300);
+  if (tab.url().split('#')[0] !== target.href.split('#')[0])
+    problems.push(`tapping "${target.text}" in the navigation went to ${tab.url().replace(base, '')}, not ${target.href.replace(base, '')}`);
+  return problems;
+}
+
+async function checkDesktopNavigation(tab) {
+  const toggle = await visibleToggle(tab);
+  if (!toggle) return ['no visible button to collapse the sidebar'];
+  const sidebarShown = () => tab.evaluate(() => {
+    const sidebar = document.getElementById('pst-primary-sidebar') || document.querySelector('nav, [role="navigation"]');
+    return !!sidebar && sidebar.checkVisibility({ visibilityProperty: true, opacityProperty: true }) &&
+      sidebar.getBoundingClientRect().right > 0 && !document.querySelector('dialog[open]');
+  });
+  const problems = [];
+  if (!(await sidebarShown())) return ['the sidebar is not shown on a desktop'];
+  await toggle.click();
+  await tab.waitForTimeout(500);
+  if (await sidebarShown()) problems.push('clicking the sidebar button does not collapse the sidebar');
+  await toggle.click();
+  await tab.waitForTimeout(500);
+  if (!(await sidebarShown())) problems.push('clicking the sidebar button again does not bring the sidebar back');
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------
 // One page
 
@@ -286,32 +343,33 @@ async function waitForWidgets(tab) {
 async function openPage(context, base, page, result) {
   const tab = await context.newPage();
   tab.on('console', (message) => {
+    if (result.leftPage) return; // the navigation check went on to another page
     // A failed load is reported with its URL below (response, requestfailed, or external).
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
       const where = message.location()?.url ? ` (${message.location().url.replace(base, '')})` : '';
       result.consoleErrors.push(`${message.text().slice(0, 200)}${where}`);
     }
   });
-  tab.on('pageerror', (error) => result.consoleErrors.push(`uncaught: ${String(error.message || error).slice(0, 200)}`));
+  tab.on('pageerror', (error) => result.leftPage || result.consoleErrors.push(`uncaught: ${String(error.message || error).slice(0, 200)}`));
   tab.on('requestfailed', (request) => {
-    if (new URL(request.url()).hostname === '127.0.0.1')
+    if (!result.leftPage && new URL(request.url()).hostname === '127.0.0.1')
       result.consoleErrors.push(`request failed: ${request.url().replace(base, '')} (${request.failure()?.errorText})`);
   });
   tab.on('response', (response) => {
-    if (response.status() >= 400) result.consoleErrors.push(`HTTP ${response.status()} for ${response.url().replace(base, '')}`);
+    if (response.status() >= 400 && !result.leftPage) result.consoleErrors.push(`HTTP ${response.status()} for ${response.url().replace(base, '')}`);
   });
   await tab.goto(`${base}/${page}`, { waitUntil: 'networkidle' });
   await waitForWidgets(tab);
   return tab;
 }
 
-async function newContext(browser, viewport, result) {
-  const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
+async function newContext(browser, viewport, result, device = {}) {
+  const context = await browser.newContext({ viewport, serviceWorkers: 'block', ...device });
   // Nothing leaves the machine: a request to another host is counted, then refused.
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1') return route.continue();
-    result.external.push(route.request().url());
+    if (!result.leftPage) result.external.push(route.request().url());
     return route.abort('blockedbyclient');
   });
   return context;
@@ -337,10 +395,10 @@ async function screenshot(tab, viewport, path) {
   await tab.setViewportSize(viewport);
 }
 
-async function checkPage(browser, base, page, screenshots) {
+async function checkPage(browser, base, page, screenshots, checkNavigation) {
   const result = {
-    page, external: [], consoleErrors: [], axe: [], images: [], overflow: [], explorers: [], quizzes: [],
-    links: [], ids: [], seconds: 0, timing: {},
+    page, external: [], consoleErrors: [], axe: [], images: [], overflow: [], explorers: [], quizzes: [], navigation: [],
+    links: [], ids: [], seconds: 0, timing: {}, navigationChecked: !!checkNavigation,
   };
   const started = Date.now();
   let lap = Date.now();
@@ -360,10 +418,12 @@ async function checkPage(browser, base, page, screenshots) {
   result.explorers = await checkExplorers(tab);
   result.quizzes = await checkQuizzes(tab);
   timing('interactive');
+  if (checkNavigation) result.navigation.push(...(await checkDesktopNavigation(tab)).map((m) => `desktop: ${m}`));
+  timing('navigation');
   await desktop.close();
 
   // Phone: loaded at phone width, as a phone would (scripts that measure the layout run at that width).
-  const phone = await newContext(browser, PHONE, result);
+  const phone = await newContext(browser, PHONE, result, { hasTouch: true, isMobile: true });
   tab = await openPage(phone, base, page, result);
   timing('load');
   result.overflow = await tab.evaluate(overflowProblems);
@@ -371,8 +431,11 @@ async function checkPage(browser, base, page, screenshots) {
   timing('axe');
   await screenshot(tab, PHONE, join(screenshots, `${slug}--phone.png`));
   timing('screenshot');
+  if (checkNavigation) result.navigation.push(...(await checkPhoneNavigation(tab, base, result)).map((m) => `phone: ${m}`));
+  timing('navigation');
   await phone.close();
   result.seconds = (Date.now() - started) / 1000;
+  delete result.leftPage;
   return result;
 }
 
@@ -427,6 +490,7 @@ function problemsOf(result) {
     overflow: result.overflow.length,
     explorers: result.explorers.filter((e) => e.problems.length).length,
     quizzes: result.quizzes.filter((q) => q.problems.length && !q.skipped).length,
+    navigation: result.navigation.length,
   };
 }
 
@@ -452,11 +516,14 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
       if (target) redirects.push({ page, target, ok: existsSync(join(root, dirname(page), target.split('#')[0])) });
       else queue.push(page);
     }
+    // Navigation is tapped through on a sample of pages (it is the same on every page of the book).
+    const navigationPages = new Set(queue.filter((p) => NAVIGATION_SAMPLE.includes(p)));
+    if (!navigationPages.size) queue.forEach((p) => navigationPages.add(p));
     // A few pages at a time: most of a page's time is spent waiting on the browser.
     const worker = async () => {
       while (queue.length) {
         const page = queue.shift();
-        const result = await checkPage(browser, base, page, screenshots);
+        const result = await checkPage(browser, base, page, screenshots, navigationPages.has(page));
         results.push(result);
         const bad = Object.entries(problemsOf(result)).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`);
         const steps = Object.entries(result.timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
@@ -475,13 +542,14 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
 
   const totals = {
     pages: results.length,
-    external: 0, console: 0, axe: 0, images: 0, overflow: 0, explorers: 0, quizzes: 0,
+    external: 0, console: 0, axe: 0, images: 0, overflow: 0, explorers: 0, quizzes: 0, navigation: 0, navigationPages: 0,
     explorersChecked: 0, optionsChecked: 0, quizQuestionsChecked: 0, quizQuestionsSkipped: 0,
     linksChecked: links.checked, brokenLinks: links.broken.length,
   };
   for (const result of results) {
     for (const [key, value] of Object.entries(problemsOf(result))) totals[key] += value;
     totals.explorersChecked += result.explorers.length;
+    if (result.navigationChecked) totals.navigationPages += 1;
     totals.optionsChecked += result.explorers.reduce((n, e) => n + e.options, 0);
     totals.quizQuestionsChecked += result.quizzes.filter((q) => !q.skipped).length;
     totals.quizQuestionsSkipped += result.quizzes.filter((q) => q.skipped).length;
@@ -495,6 +563,7 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
       ...result.axe.map((m) => `axe: ${m}`),
       ...result.images.map((m) => `image: ${m}`),
       ...result.overflow.map((m) => `phone overflow: ${m}`),
+      ...result.navigation.map((m) => `navigation: ${m}`),
       ...result.explorers.flatMap((e) => e.problems.map((m) => `${e.name}: ${m}`)),
       ...result.quizzes.filter((q) => !q.skipped).flatMap((q) => q.problems.map((m) => `${q.name}: ${m}`)),
     ];
@@ -510,13 +579,14 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
 
   say(`\nsite-check: ${totals.pages} pages; external requests ${totals.external}, console errors ${totals.console}, ` +
     `axe violations ${totals.axe}, image alt problems ${totals.images}, phone overflow ${totals.overflow}, ` +
-    `broken links ${totals.brokenLinks} (of ${totals.linksChecked} checked); explorers ${totals.explorersChecked} ` +
+    `broken links ${totals.brokenLinks} (of ${totals.linksChecked} checked); navigation problems ${totals.navigation} ` +
+    `(tapped through on ${totals.navigationPages} pages); explorers ${totals.explorersChecked} ` +
     `(${totals.optionsChecked} options, ${totals.explorers} failing), quiz questions ${totals.quizQuestionsChecked} ` +
     `(${totals.quizzes} failing${totals.quizQuestionsSkipped ? `, ${totals.quizQuestionsSkipped} not multiple choice, not exercised` : ''}); ` +
     `screenshots in ${relative(process.cwd(), screenshots) || screenshots}`);
   if (report) writeFileSync(report, JSON.stringify({ totals, results, redirects, brokenLinks: links.broken }, null, 2));
   const failures = totals.external + totals.console + totals.axe + totals.images + totals.overflow +
-    totals.explorers + totals.quizzes + totals.brokenLinks;
+    totals.explorers + totals.quizzes + totals.brokenLinks + totals.navigation;
   return { totals, failures, results, brokenLinks: links.broken };
 }
 
