@@ -1,4 +1,5 @@
-// Accessibility repairs to the theme's own markup (pydata-sphinx-theme 0.17, sphinx-book-theme 1.3),
+// Accessibility repairs to the theme's own markup (pydata-sphinx-theme 0.17, sphinx-book-theme 1.3)
+// and to jupyterquiz's,
 // on every page (Jupyter Book includes every .js file in _static/). Each repair names the axe-core
 // rule it satisfies. `make site-check` runs axe on every page, so a theme upgrade that makes a repair
 // unnecessary or wrong shows up there. A page's own content is never patched here: a problem in a
@@ -61,7 +62,28 @@
     });
   }
 
+  // Self-check quizzes (jupyterquiz's markup): the feedback an answer brings is written into a
+  // plain <div>, which a screen reader does not announce (WCAG 4.1.3, Status Messages). Make it a
+  // polite live region, and group each question's answers under the question they answer.
+  function announceQuizFeedback() {
+    document.querySelectorAll(".Quiz").forEach(function (quiz) {
+      var feedback = quiz.querySelector(".Feedback");
+      if (feedback && !feedback.hasAttribute("role")) {
+        feedback.setAttribute("role", "status");
+        feedback.setAttribute("aria-live", "polite");
+        feedback.setAttribute("aria-atomic", "true");
+      }
+      var question = quiz.querySelector(".MultipleChoiceQn > div[id]");
+      var answers = quiz.querySelector(".Answer");
+      if (question && answers && !answers.hasAttribute("role")) {
+        answers.setAttribute("role", "radiogroup");
+        answers.setAttribute("aria-labelledby", question.id);
+      }
+    });
+  }
+
   function repairAll() {
+    announceQuizFeedback();
     repairSearchButtons();
     repairIconTitles();
     repairSidebarLandmark();

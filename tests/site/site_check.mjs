@@ -238,6 +238,10 @@ async function checkExplorers(page) {
   return results;
 }
 
+// Self-check quizzes (jupyterquiz), answered as a reader would: a wrong answer and the right one
+// are clicked, each must be marked and show its own feedback, in a live region a screen reader
+// announces; an answer reached with the Tab key must show where the focus is. The right answer's
+// position is recorded: on a page with several questions it must not always be the same option.
 async function checkQuizzes(page) {
   const results = [];
   const quizzes = page.locator('.Quiz');
@@ -253,6 +257,11 @@ async function checkQuizzes(page) {
       continue;
     }
     const problems = [];
+    const rightPosition = await quiz.evaluate((q) => [...q.querySelectorAll('label.MCButton')].findIndex((l) => l.dataset.correct === 'true'));
+    const live = await feedback.evaluate((fb) => ['polite', 'assertive'].includes(fb.getAttribute('aria-live')) ||
+      ['status', 'alert'].includes(fb.getAttribute('role')) || !!fb.closest('[aria-live="polite"], [aria-live="assertive"]'));
+    if (!live) problems.push('its feedback is not in a live region: a screen reader does not announce the result');
+    if (i === 0) problems.push(...(await quizFocusProblems(page, quiz)));
     for (const [label, answer, expectedClass] of [['wrong', wrong, 'incorrect'], ['right', right, 'correct']]) {
       const expectedText = (await answer.getAttribute('data-feedback')) || '';
       await answer.click();
@@ -263,9 +272,45 @@ async function checkQuizzes(page) {
       else if (expectedText && shown.text !== expectedText.trim() && !shown.text.includes(expectedText.trim().slice(0, 20)))
         problems.push(`clicking a ${label} answer showed "${shown.text.slice(0, 60)}", not its own feedback`);
     }
-    results.push({ name, problems });
+    results.push({ name, problems, rightPosition });
   }
+  const answered = results.filter((q) => !q.skipped);
+  if (answered.length >= 2 && new Set(answered.map((q) => q.rightPosition)).size === 1)
+    answered[0].problems.push(`the right answer is option ${answered[0].rightPosition + 1} in all ${answered.length} questions of the page: a pattern to learn instead of the content`);
   return results;
+}
+
+// Keyboard focus on an answer (WCAG 2.4.7): reach an answer with the Tab key, and its box must look
+// different from an unfocused answer (outline or shadow).
+async function quizFocusProblems(page, quiz) {
+  const input = quiz.locator('label.MCButton input').first();
+  if ((await input.count()) === 0) return ['its answers cannot be reached with the keyboard (no input in the answer)'];
+  await input.focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  const look = await quiz.evaluate((q) => {
+    const focused = document.activeElement && document.activeElement.closest('label.MCButton');
+    if (!focused || !q.contains(focused)) return null;
+    const other = [...q.querySelectorAll('label.MCButton')].find((l) => l !== focused);
+    const ring = (el) => { const s = getComputedStyle(el); return `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} | ${s.boxShadow}`; };
+    return { focused: ring(focused), other: other ? ring(other) : '' };
+  });
+  if (!look) return ['the Tab key does not reach its answers'];
+  if (look.focused === look.other) return [`keyboard focus on an answer is invisible (focused and unfocused answers look alike: ${look.focused})`];
+  return [];
+}
+
+// Click the right answer, then a wrong one, on every quiz: the page is left with every question
+// answered wrongly, the state whose feedback colours axe then checks (on the phone, in dark mode).
+async function answerEveryQuizWrongly(page) {
+  const quizzes = page.locator('.Quiz');
+  for (let i = 0; i < (await quizzes.count()); i += 1) {
+    for (const kind of ['true', 'false']) {
+      const answer = quizzes.nth(i).locator(`label.MCButton[data-correct="${kind}"]`).first();
+      if (await answer.count()) await answer.click();
+    }
+  }
+  await page.waitForTimeout(100);
 }
 
 // Site navigation, as a person uses it. On a phone (390 x 844, touch): tap the visible button that
@@ -375,9 +420,10 @@ async function newContext(browser, viewport, result, device = {}) {
   return context;
 }
 
-async function runAxe(tab, width, result) {
+async function runAxe(tab, width, result, include = null) {
   if (!(await tab.evaluate(() => typeof window.axe === 'object'))) await tab.addScriptTag({ content: AXE_SOURCE });
-  const found = await tab.evaluate(async (options) => (await window.axe.run(document, options)).violations, AXE_OPTIONS);
+  const found = await tab.evaluate(async ([options, selector]) =>
+    (await window.axe.run(selector ? { include: [[selector]] } : document, options)).violations, [AXE_OPTIONS, include]);
   for (const violation of found) {
     const targets = violation.nodes.slice(0, 4).map((node) => node.target.join(' ')).join(', ');
     result.axe.push(`[${width}] ${violation.id} (${violation.impact}, ${violation.nodes.length} element${violation.nodes.length > 1 ? 's' : ''}): ${violation.help}: ${targets}`);
@@ -409,7 +455,7 @@ async function checkPage(browser, base, page, screenshots, checkNavigation) {
   const desktop = await newContext(browser, DESKTOP, result);
   let tab = await openPage(desktop, base, page, result);
   timing('load');
-  await runAxe(tab, 'desktop', result);
+  await runAxe(tab, 'desktop, light', result);
   timing('axe');
   result.images = await tab.evaluate(imageProblems);
   Object.assign(result, await tab.evaluate(linksAndIds));
@@ -417,17 +463,23 @@ async function checkPage(browser, base, page, screenshots, checkNavigation) {
   timing('screenshot');
   result.explorers = await checkExplorers(tab);
   result.quizzes = await checkQuizzes(tab);
+  // The quizzes answered (the last answer right): their colours, in light mode.
+  if (result.quizzes.length) await runAxe(tab, 'desktop, light, quizzes answered', result, '.Quiz');
   timing('interactive');
   if (checkNavigation) result.navigation.push(...(await checkDesktopNavigation(tab)).map((m) => `desktop: ${m}`));
   timing('navigation');
   await desktop.close();
 
   // Phone: loaded at phone width, as a phone would (scripts that measure the layout run at that width).
+  // In dark mode (the theme reads the reader's choice from localStorage), so that axe sees both
+  // modes: light at desktop width, dark at phone width, with every quiz answered wrongly.
   const phone = await newContext(browser, PHONE, result, { hasTouch: true, isMobile: true });
+  await phone.addInitScript(() => { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); });
   tab = await openPage(phone, base, page, result);
   timing('load');
   result.overflow = await tab.evaluate(overflowProblems);
-  await runAxe(tab, 'phone', result);
+  await answerEveryQuizWrongly(tab);
+  await runAxe(tab, 'phone, dark, quizzes answered wrongly', result);
   timing('axe');
   await screenshot(tab, PHONE, join(screenshots, `${slug}--phone.png`));
   timing('screenshot');
