@@ -23,6 +23,9 @@ module                     what it does
                            change (myst-nb's cache keys a notebook on its own code only)
 ``parallel_execution``     executes the notebooks a build needs in parallel, into myst-nb's
                            cache (Jupyter Book gives Sphinx no ``-j``)
+``credits``                who made the course, its version, licences, citation and "report a
+                           problem" link on every page's footer and (``{course-credits}``) the
+                           landing page; publishes the licence texts and ``CITATION.cff``
 =========================  ====================================================================
 
 The theme's own accessibility faults are repaired in the browser by
@@ -34,6 +37,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from .cache_invalidation import rerun_notebooks_when_inputs_change
+from .credits import CourseCredits, publish_licences_and_citation, show_credits_in_footer
 from .downloads import offer_executed_notebook
 from .duplicate_assets import drop_duplicate_assets
 from .heading_breaks import allow_breaks_between_names
@@ -46,6 +50,11 @@ from .widget_manager import check_widget_manager_is_vendored, copy_widget_manage
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("course_repository_url", "", "html", [str])
+    app.add_config_value("course_report_problem_url", "", "html", [str])
+    app.add_directive("course-credits", CourseCredits)
+    app.connect("html-page-context", show_credits_in_footer)
+    app.connect("build-finished", publish_licences_and_citation)
     app.connect("builder-inited", check_widget_manager_is_vendored)
     app.connect("env-get-outdated", rerun_notebooks_when_inputs_change)
     app.connect("env-before-read-docs", execute_notebooks_in_parallel)
