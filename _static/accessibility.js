@@ -82,7 +82,29 @@
     });
   }
 
+  // A box that scrolls sideways must show that it does (a phone has no visible scrollbar): a
+  // short note above it while it is wider than the screen, gone when it fits (turned sideways).
+  var SIDEWAYS_BOXES = "div.highlight pre, .cell_output .output.text_html, .table-wrapper, .source-document";
+  function showWhatScrollsSideways() {
+    document.querySelectorAll(SIDEWAYS_BOXES).forEach(function (box) {
+      if (box.parentElement && box.parentElement.closest(SIDEWAYS_BOXES)) return; // the outer box speaks for it
+      var style = window.getComputedStyle(box);
+      var scrolls = box.scrollWidth > box.clientWidth + 1 && /(auto|scroll)/.test(style.overflowX);
+      var hint = box.previousElementSibling && box.previousElementSibling.classList.contains("course-scroll-hint")
+        ? box.previousElementSibling : null;
+      if (scrolls && !hint) {
+        hint = document.createElement("p");
+        hint.className = "course-scroll-hint";
+        hint.setAttribute("aria-hidden", "true"); // the box itself is a focusable, scrollable region
+        hint.textContent = "Wider than the screen: scroll sideways \u2192";
+        box.parentElement.insertBefore(hint, box);
+      }
+      if (hint) hint.hidden = !scrolls;
+    });
+  }
+
   function repairAll() {
+    showWhatScrollsSideways();
     announceQuizFeedback();
     repairSearchButtons();
     repairIconTitles();
@@ -96,8 +118,8 @@
   window.addEventListener("load", function () {
     repairIconTitles();
     // Widgets render after load (the widget manager is deferred): look at their outputs too.
-    window.setTimeout(markScrollableRegions, 300);
+    window.setTimeout(function () { markScrollableRegions(); showWhatScrollsSideways(); }, 300);
   });
   // A phone turned sideways: regions that start scrolling need a tab stop too.
-  window.addEventListener("resize", markScrollableRegions);
+  window.addEventListener("resize", function () { markScrollableRegions(); showWhatScrollsSideways(); });
 })();

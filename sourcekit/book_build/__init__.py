@@ -27,6 +27,8 @@ module                     what it does
                            Font Awesome's 1.45 MB script on every page
 ``theme_fragments``        keeps the themes' template fragments (``_static/*macros.html``) out
                            of the published site
+``exercise_questions``     marks the paragraphs that open with "**Question N.N**" so that the
+                           questions stand out on exercise pages (styled in ``course.css``)
 ``credits``                who made the course, its version, licences, citation and "report a
                            problem" link on every page's footer and (``{course-credits}``) the
                            landing page; publishes the licence texts and ``CITATION.cff``
@@ -44,6 +46,7 @@ from .cache_invalidation import rerun_notebooks_when_inputs_change
 from .credits import CourseCredits, publish_licences_and_citation, show_credits_in_footer
 from .downloads import offer_executed_notebook
 from .duplicate_assets import drop_duplicate_assets
+from .exercise_questions import mark_question_paragraphs
 from .icons import inline_used_icons
 from .theme_fragments import remove_template_fragments
 from .heading_breaks import allow_breaks_between_names
@@ -60,6 +63,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("course_report_problem_url", "", "html", [str])
     app.add_directive("course-credits", CourseCredits)
     app.connect("html-page-context", show_credits_in_footer)
+    app.connect("html-page-context", mark_question_paragraphs)
     app.connect("build-finished", publish_licences_and_citation)
     app.connect("builder-inited", check_widget_manager_is_vendored)
     app.connect("env-get-outdated", rerun_notebooks_when_inputs_change)

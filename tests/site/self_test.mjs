@@ -51,6 +51,9 @@ ${body}
 // The clean page: every check must pass it, interactive parts included.
 const GOOD = page('A clean page', `
 <p>A link to <a href="bad.html#broken">the broken page</a> and to <a href="good.html#explorer">an anchor</a>.</p>
+<p class="course-scroll-hint">Wider than the screen: scroll sideways</p>
+<div class="highlight"><pre tabindex="0" style="overflow-x:auto">code = "a line of code far longer than any phone is wide, which may scroll sideways as code does"</pre></div>
+<div class="cell_output"><div class="output stream"><pre style="white-space:pre-wrap">printed text that is as long as a line of code but wraps, as prose does, on any width of screen</pre></div></div>
 <div class="static-explorer" id="explorer">
   <label for="choice">Choose a view</label>
   <select id="choice"><option>first</option><option>second</option></select>
@@ -81,6 +84,9 @@ document.querySelectorAll('.MCButton').forEach((label) => label.addEventListener
 // The broken page: one defect for each check.
 const BAD = page('A broken page', `
 <p id="broken">Defects follow.</p>
+<script src="heavy.js"></script>
+<div class="cell_output"><div class="output stream"><pre tabindex="0" style="overflow-x:auto">"a printed quote the question depends on, far longer than any phone is wide, that does not wrap"</pre></div></div>
+<div class="highlight"><pre tabindex="0" style="overflow-x:auto">code = "a line of code far longer than any phone is wide, scrolling without any sign that it does"</pre></div>
 <img src="http://example.com/tracker.png" alt="an image from another host">
 <img src="a.png">
 <img src="b.png" alt="b.png">
@@ -119,6 +125,7 @@ export async function selfTest(runCheck, port) {
   writeFileSync(join(site, 'bad.html'), BAD);
   writeFileSync(join(site, 'index.html'), '<!DOCTYPE html><html lang="en"><head><meta http-equiv="Refresh" content="0; url=good.html"><title>redirect</title></head></html>');
   writeFileSync(join(site, 'a.png'), PNG);
+  writeFileSync(join(site, 'heavy.js'), `// ${'x'.repeat(1_300_000)}\n`);
   writeFileSync(join(site, 'b.png'), PNG);
 
   console.log('site-check self-test: a clean page must pass, a broken page must fail every check');
@@ -136,6 +143,8 @@ export async function selfTest(runCheck, port) {
     ['clean page: its quizzes give feedback, in a live region, with visible focus, right answers in varied places',
       good.quizzes.length === 2 && good.quizzes.every((q) => q.problems.length === 0)],
     ['clean page: the navigation opens on a phone, follows a link, and collapses on a desktop', good.navigation.length === 0 && good.navigationChecked],
+    ['clean page: its whole first visit is weighed, within the budget', good.weight && good.weight.requests >= 3 && good.weightProblems.length === 0],
+    ['clean page: printed text wraps, and scrolling code says it scrolls', good.sideways.length === 0 && good.sidewaysBoxes === 1],
     ['clean page: its links resolve', !brokenLinks.some((line) => line.startsWith('good.html'))],
     ['broken page: the request to another host is caught', bad.external.some((url) => url.includes('example.com'))],
     ['broken page: the console error is caught', bad.consoleErrors.some((m) => m.includes('a script failed'))],
@@ -152,6 +161,9 @@ export async function selfTest(runCheck, port) {
     ['broken page: the faint feedback of a wrong answer in dark mode fails axe', bad.axe.some((m) => m.includes('dark') && m.includes('color-contrast') && m.includes('bad-feedback'))],
     ['broken page: the navigation button that does not open on a phone is caught', bad.navigation.some((m) => m.startsWith('phone:'))],
     ['broken page: the sidebar that does not collapse on a desktop is caught', bad.navigation.some((m) => m.startsWith('desktop:'))],
+    ['broken page: the first visit over the weight budget is caught', bad.weightProblems.some((m) => m.includes('budget'))],
+    ['broken page: printed text that needs sideways swiping is caught', bad.sideways.some((m) => m.includes('printed text'))],
+    ['broken page: code that scrolls sideways with no sign of it is caught', bad.sideways.some((m) => m.includes('no sign'))],
     ['broken page: the link to a missing page is caught', brokenLinks.some((line) => line.includes('missing.html'))],
     ['broken page: the link to a missing anchor is caught', brokenLinks.some((line) => line.includes('#no-such-anchor'))],
   ];

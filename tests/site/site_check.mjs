@@ -195,6 +195,58 @@ function overflowProblems() {
   return [`page is ${scrollWidth} px wide in a ${width} px viewport: ${innermost.slice(0, 5).map(describe).join('; ') || 'no single element found'}`];
 }
 
+// Boxes a phone reader must swipe sideways (at 390 px): printed text (a stream or plain-text
+// output, often a quote a question depends on) must wrap instead; code and wide tables may scroll
+// but must say so (a visible ".course-scroll-hint" just above them). Returns the count and problems.
+function sidewaysProblems() {
+  const boxes = 'div.highlight pre, .cell_output .output, .table-wrapper, .source-document, pre';
+  const problems = [];
+  let count = 0;
+  const seen = new Set();
+  document.querySelectorAll(boxes).forEach((box) => {
+    if (box.closest('.Quiz')) return;
+    const style = getComputedStyle(box);
+    if (!(box.scrollWidth > box.clientWidth + 1 && /(auto|scroll)/.test(style.overflowX))) return;
+    if (!box.checkVisibility() || box.getBoundingClientRect().width === 0) return;
+    const outer = [...seen].find((other) => other.contains(box));
+    if (outer) return;
+    seen.add(box);
+    count += 1;
+    const section = box.closest('section[id]');
+    const where = `"${box.textContent.trim().slice(0, 40)}"${section ? ` in #${section.id}` : ''}`;
+    if (box.closest('.cell_output .output.stream, .cell_output .output.text_plain')) {
+      problems.push(`printed text needs sideways swiping instead of wrapping: ${where}`);
+      return;
+    }
+    let hint = null;
+    for (let node = box; node && !hint && node !== document.body; node = node.parentElement) {
+      const before = node.previousElementSibling;
+      if (before && before.classList.contains('course-scroll-hint')) hint = before;
+    }
+    if (!hint || !hint.checkVisibility()) problems.push(`a box scrolls sideways with no sign that it does: ${where}`);
+  });
+  return { count, problems };
+}
+
+// The whole first visit: every request the page makes until the network is idle (theme files,
+// scripts, fonts, images), from an empty cache. The widget manager (_static/widgets/) is counted
+// apart: it may load only on a page with widgets.
+const PAGE_BUDGET_BYTES = 1_200_000;
+const WIDGET_MANAGER_PATH = '/_static/widgets/';
+function pageWeight(requests, hasWidgets) {
+  const total = requests.reduce((n, [, bytes]) => n + bytes, 0);
+  const widgetManager = requests.filter(([url]) => new URL(url).pathname.includes(WIDGET_MANAGER_PATH)).reduce((n, [, bytes]) => n + bytes, 0);
+  const weight = {
+    requests: requests.length, total, widgetManager, withoutWidgetManager: total - widgetManager, hasWidgets,
+    largest: [...requests].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([url, bytes]) => `${new URL(url).pathname} ${Math.round(bytes / 1024)} KB`),
+  };
+  const problems = [];
+  if (weight.withoutWidgetManager > PAGE_BUDGET_BYTES)
+    problems.push(`first visit loads ${Math.round(weight.withoutWidgetManager / 1024)} KB without the widget manager, over the ${Math.round(PAGE_BUDGET_BYTES / 1024)} KB budget (largest: ${weight.largest.join(', ')})`);
+  if (widgetManager && !hasWidgets) problems.push(`loads the widget manager (${Math.round(widgetManager / 1024)} KB) but has no widgets`);
+  return { weight, problems };
+}
+
 // Links: every internal href (and its #anchor) with the ids of this page.
 function linksAndIds() {
   const links = [...document.querySelectorAll('a[href]')].map((a) => a.href);
@@ -400,6 +452,12 @@ async function openPage(context, base, page, result) {
     if (!result.leftPage && new URL(request.url()).hostname === '127.0.0.1')
       result.consoleErrors.push(`request failed: ${request.url().replace(base, '')} (${request.failure()?.errorText})`);
   });
+  // Every request of the first visit, with the size of its body (the site is served uncompressed).
+  const sizes = [];
+  tab.on('requestfinished', (request) => {
+    if (!result.leftPage && result.measuring) sizes.push(request.sizes().then((s) => [request.url(), s.responseBodySize]).catch(() => [request.url(), 0]));
+  });
+  tab.measured = async () => Promise.all(sizes);
   tab.on('response', (response) => {
     if (response.status() >= 400 && !result.leftPage) result.consoleErrors.push(`HTTP ${response.status()} for ${response.url().replace(base, '')}`);
   });
@@ -444,6 +502,7 @@ async function screenshot(tab, viewport, path) {
 async function checkPage(browser, base, page, screenshots, checkNavigation) {
   const result = {
     page, external: [], consoleErrors: [], axe: [], images: [], overflow: [], explorers: [], quizzes: [], navigation: [],
+    weight: null, weightProblems: [], sideways: [], sidewaysBoxes: 0,
     links: [], ids: [], seconds: 0, timing: {}, navigationChecked: !!checkNavigation,
   };
   const started = Date.now();
@@ -453,7 +512,13 @@ async function checkPage(browser, base, page, screenshots, checkNavigation) {
 
   // Desktop: accessibility, images, links, then the interactive parts (which change the page).
   const desktop = await newContext(browser, DESKTOP, result);
+  result.measuring = true;
   let tab = await openPage(desktop, base, page, result);
+  result.measuring = false;
+  const hasWidgets = (await tab.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()) > 0;
+  const measured = pageWeight(await tab.measured(), hasWidgets);
+  result.weight = measured.weight;
+  result.weightProblems = measured.problems;
   timing('load');
   await runAxe(tab, 'desktop, light', result);
   timing('axe');
@@ -478,6 +543,9 @@ async function checkPage(browser, base, page, screenshots, checkNavigation) {
   tab = await openPage(phone, base, page, result);
   timing('load');
   result.overflow = await tab.evaluate(overflowProblems);
+  const sideways = await tab.evaluate(sidewaysProblems);
+  result.sidewaysBoxes = sideways.count;
+  result.sideways = sideways.problems;
   await answerEveryQuizWrongly(tab);
   await runAxe(tab, 'phone, dark, quizzes answered wrongly', result);
   timing('axe');
@@ -488,6 +556,7 @@ async function checkPage(browser, base, page, screenshots, checkNavigation) {
   await phone.close();
   result.seconds = (Date.now() - started) / 1000;
   delete result.leftPage;
+  delete result.measuring;
   return result;
 }
 
@@ -543,6 +612,8 @@ function problemsOf(result) {
     explorers: result.explorers.filter((e) => e.problems.length).length,
     quizzes: result.quizzes.filter((q) => q.problems.length && !q.skipped).length,
     navigation: result.navigation.length,
+    weight: result.weightProblems.length,
+    sideways: result.sideways.length,
   };
 }
 
@@ -579,7 +650,8 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
         results.push(result);
         const bad = Object.entries(problemsOf(result)).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`);
         const steps = Object.entries(result.timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
-        say(`  ${page} ... ${bad.length ? `FAIL (${bad.join(', ')})` : 'ok'} ${result.seconds.toFixed(1)} s (${steps})`);
+        const kb = result.weight ? ` ${Math.round(result.weight.total / 1024)} KB (${Math.round(result.weight.withoutWidgetManager / 1024)} KB without the widget manager)` : '';
+        say(`  ${page}${kb} ... ${bad.length ? `FAIL (${bad.join(', ')})` : 'ok'} ${result.seconds.toFixed(1)} s (${steps})`);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
@@ -594,7 +666,7 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
 
   const totals = {
     pages: results.length,
-    external: 0, console: 0, axe: 0, images: 0, overflow: 0, explorers: 0, quizzes: 0, navigation: 0, navigationPages: 0,
+    external: 0, console: 0, axe: 0, images: 0, overflow: 0, explorers: 0, quizzes: 0, navigation: 0, navigationPages: 0, weight: 0, sideways: 0, sidewaysBoxes: 0, heaviestKB: 0,
     explorersChecked: 0, optionsChecked: 0, quizQuestionsChecked: 0, quizQuestionsSkipped: 0,
     linksChecked: links.checked, brokenLinks: links.broken.length,
   };
@@ -602,6 +674,8 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
     for (const [key, value] of Object.entries(problemsOf(result))) totals[key] += value;
     totals.explorersChecked += result.explorers.length;
     if (result.navigationChecked) totals.navigationPages += 1;
+    totals.sidewaysBoxes += result.sidewaysBoxes;
+    if (result.weight) totals.heaviestKB = Math.max(totals.heaviestKB, Math.round(result.weight.withoutWidgetManager / 1024));
     totals.optionsChecked += result.explorers.reduce((n, e) => n + e.options, 0);
     totals.quizQuestionsChecked += result.quizzes.filter((q) => !q.skipped).length;
     totals.quizQuestionsSkipped += result.quizzes.filter((q) => q.skipped).length;
@@ -616,6 +690,8 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
       ...result.images.map((m) => `image: ${m}`),
       ...result.overflow.map((m) => `phone overflow: ${m}`),
       ...result.navigation.map((m) => `navigation: ${m}`),
+      ...result.weightProblems.map((m) => `page weight: ${m}`),
+      ...result.sideways.map((m) => `sideways at 390 px: ${m}`),
       ...result.explorers.flatMap((e) => e.problems.map((m) => `${e.name}: ${m}`)),
       ...result.quizzes.filter((q) => !q.skipped).flatMap((q) => q.problems.map((m) => `${q.name}: ${m}`)),
     ];
@@ -632,13 +708,21 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
   say(`\nsite-check: ${totals.pages} pages; external requests ${totals.external}, console errors ${totals.console}, ` +
     `axe violations ${totals.axe}, image alt problems ${totals.images}, phone overflow ${totals.overflow}, ` +
     `broken links ${totals.brokenLinks} (of ${totals.linksChecked} checked); navigation problems ${totals.navigation} ` +
-    `(tapped through on ${totals.navigationPages} pages); explorers ${totals.explorersChecked} ` +
+    `(tapped through on ${totals.navigationPages} pages); pages over the weight budget ${totals.weight} (heaviest ` +
+    `${totals.heaviestKB} KB without the widget manager, budget ${Math.round(PAGE_BUDGET_BYTES / 1024)} KB); boxes scrolling ` +
+    `sideways at 390 px ${totals.sidewaysBoxes} (${totals.sideways} printed-text or unsignalled); explorers ${totals.explorersChecked} ` +
     `(${totals.optionsChecked} options, ${totals.explorers} failing), quiz questions ${totals.quizQuestionsChecked} ` +
     `(${totals.quizzes} failing${totals.quizQuestionsSkipped ? `, ${totals.quizQuestionsSkipped} not multiple choice, not exercised` : ''}); ` +
     `screenshots in ${relative(process.cwd(), screenshots) || screenshots}`);
+  // The whole first visit of every page, for the README (make site-check prints it every run).
+  say('\n| page | first visit KB | without the widget manager KB | requests | widgets |\n| --- | ---: | ---: | ---: | --- |');
+  for (const result of results) if (result.weight) {
+    const w = result.weight;
+    say(`| \`${result.page}\` | ${Math.round(w.total / 1024)} | ${Math.round(w.withoutWidgetManager / 1024)} | ${w.requests} | ${w.hasWidgets ? 'yes' : 'no'} |`);
+  }
   if (report) writeFileSync(report, JSON.stringify({ totals, results, redirects, brokenLinks: links.broken }, null, 2));
   const failures = totals.external + totals.console + totals.axe + totals.images + totals.overflow +
-    totals.explorers + totals.quizzes + totals.brokenLinks + totals.navigation;
+    totals.explorers + totals.quizzes + totals.brokenLinks + totals.navigation + totals.weight + totals.sideways;
   return { totals, failures, results, brokenLinks: links.broken };
 }
 
