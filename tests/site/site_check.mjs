@@ -442,6 +442,12 @@ async function openPage(context, base, page, result) {
   tab.on('console', (message) => {
     if (result.leftPage) return; // the navigation check went on to another page
     // A failed load is reported with its URL below (response, requestfailed, or external).
+    // Warnings count too: a library's warning on every page (the widget manager's strict-mode
+    // report was one) is noise a reader's console should not carry.
+    if (message.type() === 'warning') {
+      result.consoleErrors.push(`warning: ${message.text().slice(0, 200)}`);
+      return;
+    }
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
       const where = message.location()?.url ? ` (${message.location().url.replace(base, '')})` : '';
       result.consoleErrors.push(`${message.text().slice(0, 200)}${where}`);
