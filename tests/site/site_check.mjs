@@ -388,12 +388,13 @@ async function checkPhoneNavigation(tab, base, result) {
     .filter((a) => a.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && a.getBoundingClientRect().width > 0 &&
       a.href.startsWith(origin) && a.href.split('#')[0] !== location.href.split('#')[0] && a.getBoundingClientRect().left < window.innerWidth &&
       a.getBoundingClientRect().right > 0 && !a.closest('header, .bd-header-article, footer, .prev-next-area'))
-    .map((a) => ({ text: a.textContent.trim(), href: a.href })), base);
+    .map((a) => ({ text: a.textContent.trim(), href: a.href, onScreen: a.getBoundingClientRect().top >= 0 && a.getBoundingClientRect().bottom <= window.innerHeight })), base);
   if (links.length < 2) {
     problems.push(`tapping the site-navigation button shows ${links.length} link(s) to other pages, not the chapter list`);
     return problems;
   }
-  const target = links[links.length - 1];
+  // A link the reader can see without scrolling the drawer: the last one on screen.
+  const target = [...links].reverse().find((link) => link.onScreen) || links[0];
   result.leftPage = true; // what the next page does is that page's own result
   await tab.getByRole('link', { name: target.text, exact: true }).filter({ visible: true }).first().tap().catch(() => {});
   await tab.waitForLoadState('domcontentloaded').catch(() => {});
