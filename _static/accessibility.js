@@ -1,4 +1,5 @@
-// Accessibility repairs to the theme's own markup (pydata-sphinx-theme 0.17, sphinx-book-theme 1.3),
+// Accessibility repairs to the theme's own markup (pydata-sphinx-theme 0.17, sphinx-book-theme 1.3)
+// and to jupyterquiz's,
 // on every page (Jupyter Book includes every .js file in _static/). Each repair names the axe-core
 // rule it satisfies. `make site-check` runs axe on every page, so a theme upgrade that makes a repair
 // unnecessary or wrong shows up there. A page's own content is never patched here: a problem in a
@@ -61,7 +62,50 @@
     });
   }
 
+  // Self-check quizzes (jupyterquiz's markup): the feedback an answer brings is written into a
+  // plain <div>, which a screen reader does not announce (WCAG 4.1.3, Status Messages). Make it a
+  // polite live region, and group each question's answers under the question they answer.
+  function announceQuizFeedback() {
+    document.querySelectorAll(".Quiz").forEach(function (quiz) {
+      var feedback = quiz.querySelector(".Feedback");
+      if (feedback && !feedback.hasAttribute("role")) {
+        feedback.setAttribute("role", "status");
+        feedback.setAttribute("aria-live", "polite");
+        feedback.setAttribute("aria-atomic", "true");
+      }
+      var question = quiz.querySelector(".MultipleChoiceQn > div[id]");
+      var answers = quiz.querySelector(".Answer");
+      if (question && answers && !answers.hasAttribute("role")) {
+        answers.setAttribute("role", "radiogroup");
+        answers.setAttribute("aria-labelledby", question.id);
+      }
+    });
+  }
+
+  // A box that scrolls sideways must show that it does (a phone has no visible scrollbar): a
+  // short note above it while it is wider than the screen, gone when it fits (turned sideways).
+  var SIDEWAYS_BOXES = "div.highlight pre, .cell_output .output.text_html, .table-wrapper, .source-document";
+  function showWhatScrollsSideways() {
+    document.querySelectorAll(SIDEWAYS_BOXES).forEach(function (box) {
+      if (box.parentElement && box.parentElement.closest(SIDEWAYS_BOXES)) return; // the outer box speaks for it
+      var style = window.getComputedStyle(box);
+      var scrolls = box.scrollWidth > box.clientWidth + 1 && /(auto|scroll)/.test(style.overflowX);
+      var hint = box.previousElementSibling && box.previousElementSibling.classList.contains("course-scroll-hint")
+        ? box.previousElementSibling : null;
+      if (scrolls && !hint) {
+        hint = document.createElement("p");
+        hint.className = "course-scroll-hint";
+        hint.setAttribute("aria-hidden", "true"); // the box itself is a focusable, scrollable region
+        hint.textContent = "Wider than the screen: scroll sideways \u2192";
+        box.parentElement.insertBefore(hint, box);
+      }
+      if (hint) hint.hidden = !scrolls;
+    });
+  }
+
   function repairAll() {
+    showWhatScrollsSideways();
+    announceQuizFeedback();
     repairSearchButtons();
     repairIconTitles();
     repairSidebarLandmark();
@@ -74,8 +118,8 @@
   window.addEventListener("load", function () {
     repairIconTitles();
     // Widgets render after load (the widget manager is deferred): look at their outputs too.
-    window.setTimeout(markScrollableRegions, 300);
+    window.setTimeout(function () { markScrollableRegions(); showWhatScrollsSideways(); }, 300);
   });
   // A phone turned sideways: regions that start scrolling need a tab stop too.
-  window.addEventListener("resize", markScrollableRegions);
+  window.addEventListener("resize", function () { markScrollableRegions(); showWhatScrollsSideways(); });
 })();

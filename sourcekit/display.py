@@ -89,6 +89,8 @@ def head_note(source_id: str) -> pd.DataFrame:
         "Kind of document": row["kind"],
         "Language": row["language"],
         "Watch for": row["watch_for"],
+        "Rights": row["rights"],
+        "Credit": row["attribution"],
     }
     return pd.DataFrame({"about this document": fields}).rename_axis(f"document {source_id}")
 

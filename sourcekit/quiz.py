@@ -7,6 +7,7 @@ each answer carries its feedback), not in the notebook, so a chapter's code
 cell stays one line.
 """
 
+import hashlib
 import json
 
 from .paths import PROJECT_ROOT
@@ -25,8 +26,70 @@ def load_quiz(name: str) -> list:
     return questions
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def right_answer_positions(questions: list) -> list[int]:
+    """Where each question's right answer goes among its options (0 = first).
+
+    Written questions tend to put the right answer first, and a reader learns
+    the pattern instead of the content. Here the questions are ranked by a
+    digest of their wording, and the k-th in that ranking puts its right answer
+    at position k (modulo its number of options): positions spread evenly over
+    a chapter's questions, in an order unrelated to the order on the page, and
+    the same on every build (reproducible pages, stable site checks).
+    """
+    def positions_for(salt: int) -> list[int]:
+        ranking = sorted(range(len(questions)), key=lambda i: _digest(f"{salt}\0{questions[i].get('question', '')}"))
+        positions = [0] * len(questions)
+        for rank, index in enumerate(ranking):
+            positions[index] = rank % max(len(questions[index].get("answers", [])), 1)
+        return positions
+
+    # A ranking that happens to follow the page (first, second, third...) is a pattern too:
+    # take the first salt whose positions do not simply climb or fall down the page.
+    for salt in range(16):
+        positions = positions_for(salt)
+        steps = {b - a for a, b in zip(positions, positions[1:])}
+        if len(questions) < 3 or not (steps <= {1} or steps <= {-1}):
+            return positions
+    return positions
+
+
+def order_answers(question: dict, position: int) -> dict:
+    """``question`` with its right answer moved to ``position``.
+
+    The wrong answers keep their order relative to each other. A question with
+    more or fewer than one right answer is ordered by a digest of each answer
+    instead. The quiz file is never rewritten: the order is made at display.
+    """
+    answers = list(question.get("answers", []))
+    right = [answer for answer in answers if answer.get("correct")]
+    if len(right) == 1:
+        wrong = [answer for answer in answers if not answer.get("correct")]
+        wrong.insert(min(position, len(wrong)), right[0])
+        answers = wrong
+    else:
+        stem = str(question.get("question", ""))
+        answers.sort(key=lambda answer: _digest(stem + "\0" + str(answer.get("answer"))))
+    return {**question, "answers": answers}
+
+
+def ordered_quiz(name: str) -> list:
+    """A chapter's self-check questions, each right answer at its position (:func:`right_answer_positions`)."""
+    questions = load_quiz(name)
+    return [order_answers(q, p) for q, p in zip(questions, right_answer_positions(questions))]
+
+
 def show_self_check(name: str) -> None:
-    """Display a chapter's self-check quiz (answers keep their order)."""
+    """Display a chapter's self-check quiz, each right answer at its own position.
+
+    jupyterquiz's own shuffle would change the order on every page load (and
+    every build); :func:`order_answers` fixes one order per question instead.
+    The book's stylesheet (``_static/course.css``) gives the quiz the book's
+    colours, in light and dark mode.
+    """
     from jupyterquiz import display_quiz
 
-    display_quiz(load_quiz(name), shuffle_answers=False, max_width=720)
+    display_quiz(ordered_quiz(name), shuffle_answers=False, max_width=720)

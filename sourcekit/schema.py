@@ -142,6 +142,8 @@ SOURCES = Table(
         Column("kind", "text", "What kind of document it is."),
         Column("watch_for", "text", "What a careful reader should watch for."),
         Column("sha256", "sha256", "SHA-256 of the file's bytes; the loader refuses a file that does not match."),
+        Column("rights", "text", "Who holds the rights to the text and on what basis the course reproduces it: its licence, or for a copyright text the teaching purpose it is reproduced for."),
+        Column("attribution", "text", "The credit the text must carry wherever it is shown: title, author or outlet, date, and for a licensed text the link to it and to its licence."),
     ),
 )
 

@@ -23,6 +23,15 @@ module                     what it does
                            change (myst-nb's cache keys a notebook on its own code only)
 ``parallel_execution``     executes the notebooks a build needs in parallel, into myst-nb's
                            cache (Jupyter Book gives Sphinx no ``-j``)
+``icons``                  writes the icons the pages use into them as SVG, instead of loading
+                           Font Awesome's 1.45 MB script on every page
+``theme_fragments``        keeps the themes' template fragments (``_static/*macros.html``) out
+                           of the published site
+``exercise_questions``     marks the paragraphs that open with "**Question N.N**" so that the
+                           questions stand out on exercise pages (styled in ``course.css``)
+``credits``                who made the course, its version, licences, citation and "report a
+                           problem" link on every page's footer and (``{course-credits}``) the
+                           landing page; publishes the licence texts and ``CITATION.cff``
 =========================  ====================================================================
 
 The theme's own accessibility faults are repaired in the browser by
@@ -34,8 +43,12 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from .cache_invalidation import rerun_notebooks_when_inputs_change
+from .credits import CourseCredits, publish_licences_and_citation, show_credits_in_footer
 from .downloads import offer_executed_notebook
 from .duplicate_assets import drop_duplicate_assets
+from .exercise_questions import mark_question_paragraphs
+from .icons import inline_used_icons
+from .theme_fragments import remove_template_fragments
 from .heading_breaks import allow_breaks_between_names
 from .maths_guard import refuse_maths_without_mathjax
 from .parallel_execution import execute_notebooks_in_parallel
@@ -46,6 +59,12 @@ from .widget_manager import check_widget_manager_is_vendored, copy_widget_manage
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("course_repository_url", "", "html", [str])
+    app.add_config_value("course_report_problem_url", "", "html", [str])
+    app.add_directive("course-credits", CourseCredits)
+    app.connect("html-page-context", show_credits_in_footer)
+    app.connect("html-page-context", mark_question_paragraphs)
+    app.connect("build-finished", publish_licences_and_citation)
     app.connect("builder-inited", check_widget_manager_is_vendored)
     app.connect("env-get-outdated", rerun_notebooks_when_inputs_change)
     app.connect("env-before-read-docs", execute_notebooks_in_parallel)
@@ -60,4 +79,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", copy_widget_manager)
     app.connect("build-finished", sync_project_static_files)
     app.connect("build-finished", compact_image_files)
+    app.connect("build-finished", inline_used_icons)
+    app.connect("build-finished", remove_template_fragments)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

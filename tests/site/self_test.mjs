@@ -12,16 +12,48 @@ const PNG = Buffer.from(
   'base64',
 );
 
-const page = (title, body, script = '') => `<!DOCTYPE html>
+// Site navigation as the book has it: a sidebar, and a button that opens it as a drawer on a
+// phone and collapses it on a desktop. `working` decides whether the button does anything.
+const navigation = (working) => `<style>
+@media (max-width: 991px) { #pst-primary-sidebar { display: none; } dialog[open] #pst-primary-sidebar { display: block; } }
+#pst-primary-sidebar.collapsed { visibility: hidden; }
+</style>
+<nav id="pst-primary-sidebar" aria-label="Book"><ul>
+<li><a href="bad.html">The broken page</a></li><li><a href="bad.html#broken">Its defects</a></li></ul></nav>
+<dialog id="drawer" aria-label="Site navigation"></dialog>
+<script>
+document.querySelector('.primary-toggle').addEventListener('click', () => {
+  if (!${working}) return;
+  const nav = document.getElementById('pst-primary-sidebar');
+  if (window.innerWidth < 992) { document.getElementById('drawer').appendChild(nav); document.getElementById('drawer').showModal(); }
+  else nav.classList.toggle('collapsed');
+});
+</script>`;
+
+const page = (title, body, script = '', working = true) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title></head>
-<body><header><p>Self-test site</p></header><main><h1>${title}</h1>
+<title>${title}</title>
+<script>document.documentElement.dataset.theme = localStorage.getItem('theme') || 'light';</script>
+<style>
+html[data-theme="dark"] body { background: #14181e; color: #ced6dd; }
+html[data-theme="dark"] a { color: #9fd6e0; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.MCButton { display: block; border: 1px solid #777; padding: 4px; margin: 4px 0; }
+.MCButton:has(input:focus-visible) { outline: 3px solid #1a5fb4; }
+html[data-theme="dark"] .incorrect { color: #ffa198; }
+html[data-theme="dark"] #bad-feedback.incorrect { color: #5a1e1e; }
+</style></head>
+<body><header><p>Self-test site</p><button class="primary-toggle" aria-label="Site navigation">☰</button></header>
+${navigation(working)}<main><h1>${title}</h1>
 ${body}
 </main>${script}</body></html>`;
 
 // The clean page: every check must pass it, interactive parts included.
 const GOOD = page('A clean page', `
 <p>A link to <a href="bad.html#broken">the broken page</a> and to <a href="good.html#explorer">an anchor</a>.</p>
+<p class="course-scroll-hint">Wider than the screen: scroll sideways</p>
+<div class="highlight"><pre tabindex="0" style="overflow-x:auto">code = "a line of code far longer than any phone is wide, which may scroll sideways as code does"</pre></div>
+<div class="cell_output"><div class="output stream"><pre style="white-space:pre-wrap">printed text that is as long as a line of code but wraps, as prose does, on any width of screen</pre></div></div>
 <div class="static-explorer" id="explorer">
   <label for="choice">Choose a view</label>
   <select id="choice"><option>first</option><option>second</option></select>
@@ -29,15 +61,21 @@ const GOOD = page('A clean page', `
 </div>
 <div class="Quiz">
   <p>Which answer is right?</p>
-  <label class="MCButton" data-correct="false" data-feedback="No, not this one."><input type="radio" name="q">wrong</label>
-  <label class="MCButton" data-correct="true" data-feedback="Yes, this one."><input type="radio" name="q">right</label>
-  <div class="Feedback"></div>
+  <label class="MCButton" data-correct="false" data-feedback="No, not this one."><input type="radio" name="q" class="sr-only">wrong</label>
+  <label class="MCButton" data-correct="true" data-feedback="Yes, this one."><input type="radio" name="q" class="sr-only">right</label>
+  <div class="Feedback" role="status"></div>
+</div>
+<div class="Quiz">
+  <p>And this time?</p>
+  <label class="MCButton" data-correct="true" data-feedback="Yes, the first one this time."><input type="radio" name="q2" class="sr-only">right</label>
+  <label class="MCButton" data-correct="false" data-feedback="No, not the second."><input type="radio" name="q2" class="sr-only">wrong</label>
+  <div class="Feedback" role="status"></div>
 </div>`, `<script>
 document.getElementById('choice').addEventListener('change', (event) => {
   document.querySelectorAll('#explorer img').forEach((img, i) => { img.hidden = i !== event.target.selectedIndex; });
 });
 document.querySelectorAll('.MCButton').forEach((label) => label.addEventListener('click', () => {
-  const fb = document.querySelector('.Feedback');
+  const fb = label.closest('.Quiz').querySelector('.Feedback');
   fb.textContent = label.dataset.feedback;
   fb.className = 'Feedback ' + (label.dataset.correct === 'true' ? 'correct' : 'incorrect');
 }));
@@ -46,6 +84,9 @@ document.querySelectorAll('.MCButton').forEach((label) => label.addEventListener
 // The broken page: one defect for each check.
 const BAD = page('A broken page', `
 <p id="broken">Defects follow.</p>
+<script src="heavy.js"></script>
+<div class="cell_output"><div class="output stream"><pre tabindex="0" style="overflow-x:auto">"a printed quote the question depends on, far longer than any phone is wide, that does not wrap"</pre></div></div>
+<div class="highlight"><pre tabindex="0" style="overflow-x:auto">code = "a line of code far longer than any phone is wide, scrolling without any sign that it does"</pre></div>
 <img src="http://example.com/tracker.png" alt="an image from another host">
 <img src="a.png">
 <img src="b.png" alt="b.png">
@@ -61,7 +102,20 @@ const BAD = page('A broken page', `
   <label class="MCButton" data-correct="false" data-feedback="No.">wrong</label>
   <label class="MCButton" data-correct="true" data-feedback="Yes.">right</label>
   <div class="Feedback"></div>
-</div>`, '<script>console.error("a script failed");</script>');
+</div>
+<div class="Quiz">
+  <p>A second question, right answer in the same place, focus invisible, faint feedback in dark mode.</p>
+  <label class="MCButton" data-correct="false" data-feedback="Not this one at all."><input type="radio" name="b2" class="sr-only" style="outline:none">wrong</label>
+  <label class="MCButton" data-correct="true" data-feedback="This one, again second."><input type="radio" name="b2" class="sr-only">right</label>
+  <div class="Feedback" id="bad-feedback" aria-live="polite"></div>
+</div>`, `<script>console.error("a script failed");
+document.querySelectorAll('.MCButton').forEach((label) => label.addEventListener('click', () => {
+  const fb = label.closest('.Quiz').querySelector('.Feedback');
+  if (!label.querySelector('input')) return; // the first question gives no feedback at all
+  fb.textContent = label.dataset.feedback;
+  fb.className = 'Feedback ' + (label.dataset.correct === 'true' ? 'correct' : 'incorrect');
+}));
+</script><style>.Quiz + .Quiz .MCButton:has(input:focus-visible) { outline: none; }</style>`, false);
 
 export async function selfTest(runCheck, port) {
   const root = mkdtempSync(join(tmpdir(), 'site-check-self-test-'));
@@ -71,10 +125,12 @@ export async function selfTest(runCheck, port) {
   writeFileSync(join(site, 'bad.html'), BAD);
   writeFileSync(join(site, 'index.html'), '<!DOCTYPE html><html lang="en"><head><meta http-equiv="Refresh" content="0; url=good.html"><title>redirect</title></head></html>');
   writeFileSync(join(site, 'a.png'), PNG);
+  writeFileSync(join(site, 'heavy.js'), `// ${'x'.repeat(1_300_000)}\n`);
   writeFileSync(join(site, 'b.png'), PNG);
 
   console.log('site-check self-test: a clean page must pass, a broken page must fail every check');
   const { results, brokenLinks } = await runCheck({ site, screenshots: join(root, 'screenshots'), port, report: null, concurrency: 2, quiet: true });
+  if (process.env.SELF_TEST_DEBUG) console.log(JSON.stringify(results.map((r) => [r.page, r.axe, r.navigation]), null, 1));
   const good = results.find((r) => r.page === 'good.html');
   const bad = results.find((r) => r.page === 'bad.html');
   const expectations = [
@@ -84,7 +140,11 @@ export async function selfTest(runCheck, port) {
     ['clean page: no image problem', good.images.length === 0],
     ['clean page: no overflow at phone width', good.overflow.length === 0],
     ['clean page: its explorer switches views', good.explorers.length === 1 && good.explorers[0].problems.length === 0],
-    ['clean page: its quiz gives feedback', good.quizzes.length === 1 && good.quizzes[0].problems.length === 0],
+    ['clean page: its quizzes give feedback, in a live region, with visible focus, right answers in varied places',
+      good.quizzes.length === 2 && good.quizzes.every((q) => q.problems.length === 0)],
+    ['clean page: the navigation opens on a phone, follows a link, and collapses on a desktop', good.navigation.length === 0 && good.navigationChecked],
+    ['clean page: its whole first visit is weighed, within the budget', good.weight && good.weight.requests >= 3 && good.weightProblems.length === 0],
+    ['clean page: printed text wraps, and scrolling code says it scrolls', good.sideways.length === 0 && good.sidewaysBoxes === 1],
     ['clean page: its links resolve', !brokenLinks.some((line) => line.startsWith('good.html'))],
     ['broken page: the request to another host is caught', bad.external.some((url) => url.includes('example.com'))],
     ['broken page: the console error is caught', bad.consoleErrors.some((m) => m.includes('a script failed'))],
@@ -94,7 +154,16 @@ export async function selfTest(runCheck, port) {
     ['broken page: the file name as alt text is caught', bad.images.some((m) => m.includes('file name'))],
     ['broken page: the overflow at phone width is caught', bad.overflow.length === 1],
     ['broken page: the explorer that never changes is caught', bad.explorers.length === 1 && bad.explorers[0].problems.length > 0],
-    ['broken page: the quiz with no feedback is caught', bad.quizzes.length === 1 && bad.quizzes[0].problems.length > 0],
+    ['broken page: the quiz with no feedback is caught', bad.quizzes.length === 2 && bad.quizzes[0].problems.some((m) => m.includes('no feedback'))],
+    ['broken page: the feedback outside a live region is caught', bad.quizzes[0].problems.some((m) => m.includes('live region'))],
+    ['broken page: the answer with no keyboard focus is caught', bad.quizzes[0].problems.some((m) => m.includes('keyboard'))],
+    ['broken page: the right answer always in one place is caught', bad.quizzes[0].problems.some((m) => m.includes('pattern'))],
+    ['broken page: the faint feedback of a wrong answer in dark mode fails axe', bad.axe.some((m) => m.includes('dark') && m.includes('color-contrast') && m.includes('bad-feedback'))],
+    ['broken page: the navigation button that does not open on a phone is caught', bad.navigation.some((m) => m.startsWith('phone:'))],
+    ['broken page: the sidebar that does not collapse on a desktop is caught', bad.navigation.some((m) => m.startsWith('desktop:'))],
+    ['broken page: the first visit over the weight budget is caught', bad.weightProblems.some((m) => m.includes('budget'))],
+    ['broken page: printed text that needs sideways swiping is caught', bad.sideways.some((m) => m.includes('printed text'))],
+    ['broken page: code that scrolls sideways with no sign of it is caught', bad.sideways.some((m) => m.includes('no sign'))],
     ['broken page: the link to a missing page is caught', brokenLinks.some((line) => line.includes('missing.html'))],
     ['broken page: the link to a missing anchor is caught', brokenLinks.some((line) => line.includes('#no-such-anchor'))],
   ];

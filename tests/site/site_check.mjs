@@ -195,6 +195,58 @@ function overflowProblems() {
   return [`page is ${scrollWidth} px wide in a ${width} px viewport: ${innermost.slice(0, 5).map(describe).join('; ') || 'no single element found'}`];
 }
 
+// Boxes a phone reader must swipe sideways (at 390 px): printed text (a stream or plain-text
+// output, often a quote a question depends on) must wrap instead; code and wide tables may scroll
+// but must say so (a visible ".course-scroll-hint" just above them). Returns the count and problems.
+function sidewaysProblems() {
+  const boxes = 'div.highlight pre, .cell_output .output, .table-wrapper, .source-document, pre';
+  const problems = [];
+  let count = 0;
+  const seen = new Set();
+  document.querySelectorAll(boxes).forEach((box) => {
+    if (box.closest('.Quiz')) return;
+    const style = getComputedStyle(box);
+    if (!(box.scrollWidth > box.clientWidth + 1 && /(auto|scroll)/.test(style.overflowX))) return;
+    if (!box.checkVisibility() || box.getBoundingClientRect().width === 0) return;
+    const outer = [...seen].find((other) => other.contains(box));
+    if (outer) return;
+    seen.add(box);
+    count += 1;
+    const section = box.closest('section[id]');
+    const where = `"${box.textContent.trim().slice(0, 40)}"${section ? ` in #${section.id}` : ''}`;
+    if (box.closest('.cell_output .output.stream, .cell_output .output.text_plain')) {
+      problems.push(`printed text needs sideways swiping instead of wrapping: ${where}`);
+      return;
+    }
+    let hint = null;
+    for (let node = box; node && !hint && node !== document.body; node = node.parentElement) {
+      const before = node.previousElementSibling;
+      if (before && before.classList.contains('course-scroll-hint')) hint = before;
+    }
+    if (!hint || !hint.checkVisibility()) problems.push(`a box scrolls sideways with no sign that it does: ${where}`);
+  });
+  return { count, problems };
+}
+
+// The whole first visit: every request the page makes until the network is idle (theme files,
+// scripts, fonts, images), from an empty cache. The widget manager (_static/widgets/) is counted
+// apart: it may load only on a page with widgets.
+const PAGE_BUDGET_BYTES = 1_200_000;
+const WIDGET_MANAGER_PATH = '/_static/widgets/';
+function pageWeight(requests, hasWidgets) {
+  const total = requests.reduce((n, [, bytes]) => n + bytes, 0);
+  const widgetManager = requests.filter(([url]) => new URL(url).pathname.includes(WIDGET_MANAGER_PATH)).reduce((n, [, bytes]) => n + bytes, 0);
+  const weight = {
+    requests: requests.length, total, widgetManager, withoutWidgetManager: total - widgetManager, hasWidgets,
+    largest: [...requests].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([url, bytes]) => `${new URL(url).pathname} ${Math.round(bytes / 1024)} KB`),
+  };
+  const problems = [];
+  if (weight.withoutWidgetManager > PAGE_BUDGET_BYTES)
+    problems.push(`first visit loads ${Math.round(weight.withoutWidgetManager / 1024)} KB without the widget manager, over the ${Math.round(PAGE_BUDGET_BYTES / 1024)} KB budget (largest: ${weight.largest.join(', ')})`);
+  if (widgetManager && !hasWidgets) problems.push(`loads the widget manager (${Math.round(widgetManager / 1024)} KB) but has no widgets`);
+  return { weight, problems };
+}
+
 // Links: every internal href (and its #anchor) with the ids of this page.
 function linksAndIds() {
   const links = [...document.querySelectorAll('a[href]')].map((a) => a.href);
@@ -238,6 +290,10 @@ async function checkExplorers(page) {
   return results;
 }
 
+// Self-check quizzes (jupyterquiz), answered as a reader would: a wrong answer and the right one
+// are clicked, each must be marked and show its own feedback, in a live region a screen reader
+// announces; an answer reached with the Tab key must show where the focus is. The right answer's
+// position is recorded: on a page with several questions it must not always be the same option.
 async function checkQuizzes(page) {
   const results = [];
   const quizzes = page.locator('.Quiz');
@@ -253,6 +309,11 @@ async function checkQuizzes(page) {
       continue;
     }
     const problems = [];
+    const rightPosition = await quiz.evaluate((q) => [...q.querySelectorAll('label.MCButton')].findIndex((l) => l.dataset.correct === 'true'));
+    const live = await feedback.evaluate((fb) => ['polite', 'assertive'].includes(fb.getAttribute('aria-live')) ||
+      ['status', 'alert'].includes(fb.getAttribute('role')) || !!fb.closest('[aria-live="polite"], [aria-live="assertive"]'));
+    if (!live) problems.push('its feedback is not in a live region: a screen reader does not announce the result');
+    if (i === 0) problems.push(...(await quizFocusProblems(page, quiz)));
     for (const [label, answer, expectedClass] of [['wrong', wrong, 'incorrect'], ['right', right, 'correct']]) {
       const expectedText = (await answer.getAttribute('data-feedback')) || '';
       await answer.click();
@@ -263,9 +324,103 @@ async function checkQuizzes(page) {
       else if (expectedText && shown.text !== expectedText.trim() && !shown.text.includes(expectedText.trim().slice(0, 20)))
         problems.push(`clicking a ${label} answer showed "${shown.text.slice(0, 60)}", not its own feedback`);
     }
-    results.push({ name, problems });
+    results.push({ name, problems, rightPosition });
   }
+  const answered = results.filter((q) => !q.skipped);
+  if (answered.length >= 2 && new Set(answered.map((q) => q.rightPosition)).size === 1)
+    answered[0].problems.push(`the right answer is option ${answered[0].rightPosition + 1} in all ${answered.length} questions of the page: a pattern to learn instead of the content`);
   return results;
+}
+
+// Keyboard focus on an answer (WCAG 2.4.7): reach an answer with the Tab key, and its box must look
+// different from an unfocused answer (outline or shadow).
+async function quizFocusProblems(page, quiz) {
+  const input = quiz.locator('label.MCButton input').first();
+  if ((await input.count()) === 0) return ['its answers cannot be reached with the keyboard (no input in the answer)'];
+  await input.focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  const look = await quiz.evaluate((q) => {
+    const focused = document.activeElement && document.activeElement.closest('label.MCButton');
+    if (!focused || !q.contains(focused)) return null;
+    const other = [...q.querySelectorAll('label.MCButton')].find((l) => l !== focused);
+    const ring = (el) => { const s = getComputedStyle(el); return `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} | ${s.boxShadow}`; };
+    return { focused: ring(focused), other: other ? ring(other) : '' };
+  });
+  if (!look) return ['the Tab key does not reach its answers'];
+  if (look.focused === look.other) return [`keyboard focus on an answer is invisible (focused and unfocused answers look alike: ${look.focused})`];
+  return [];
+}
+
+// Click the right answer, then a wrong one, on every quiz: the page is left with every question
+// answered wrongly, the state whose feedback colours axe then checks (on the phone, in dark mode).
+async function answerEveryQuizWrongly(page) {
+  const quizzes = page.locator('.Quiz');
+  for (let i = 0; i < (await quizzes.count()); i += 1) {
+    for (const kind of ['true', 'false']) {
+      const answer = quizzes.nth(i).locator(`label.MCButton[data-correct="${kind}"]`).first();
+      if (await answer.count()) await answer.click();
+    }
+  }
+  await page.waitForTimeout(100);
+}
+
+// Site navigation, as a person uses it. On a phone (390 x 844, touch): tap the visible button that
+// opens the site navigation, see the chapter list, tap a link in it and land on that page. On a
+// desktop: click the visible button, the sidebar collapses; click again, it comes back.
+// (Only the visible button counts: a reader cannot tap a hidden one.)
+const NAVIGATION_TOGGLE = 'button.primary-toggle';
+const NAVIGATION_SAMPLE = ['intro.html', 'chapters/the_battle.html', 'exercises/provenance_exercises.html'];
+async function visibleToggle(tab) {
+  const toggles = tab.locator(NAVIGATION_TOGGLE);
+  for (let i = 0; i < (await toggles.count()); i += 1) if (await toggles.nth(i).isVisible()) return toggles.nth(i);
+  return null;
+}
+
+async function checkPhoneNavigation(tab, base, result) {
+  const problems = [];
+  const toggle = await visibleToggle(tab);
+  if (!toggle) return ['no visible site-navigation button at phone width'];
+  await toggle.tap();
+  await tab.waitForTimeout(400);
+  // The chapter list the reader now sees: visible links to other pages of the site.
+  const links = await tab.evaluate((origin) => [...document.querySelectorAll('dialog[open] a[href], nav a[href], [role="navigation"] a[href]')]
+    .filter((a) => a.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && a.getBoundingClientRect().width > 0 &&
+      a.href.startsWith(origin) && a.href.split('#')[0] !== location.href.split('#')[0] && a.getBoundingClientRect().left < window.innerWidth &&
+      a.getBoundingClientRect().right > 0 && !a.closest('header, .bd-header-article, footer, .prev-next-area'))
+    .map((a) => ({ text: a.textContent.trim(), href: a.href, onScreen: a.getBoundingClientRect().top >= 0 && a.getBoundingClientRect().bottom <= window.innerHeight })), base);
+  if (links.length < 2) {
+    problems.push(`tapping the site-navigation button shows ${links.length} link(s) to other pages, not the chapter list`);
+    return problems;
+  }
+  // A link the reader can see without scrolling the drawer: the last one on screen.
+  const target = [...links].reverse().find((link) => link.onScreen) || links[0];
+  result.leftPage = true; // what the next page does is that page's own result
+  await tab.getByRole('link', { name: target.text, exact: true }).filter({ visible: true }).first().tap().catch(() => {});
+  await tab.waitForLoadState('domcontentloaded').catch(() => {});
+  await tab.waitForTimeout(300);
+  if (tab.url().split('#')[0] !== target.href.split('#')[0])
+    problems.push(`tapping "${target.text}" in the navigation went to ${tab.url().replace(base, '')}, not ${target.href.replace(base, '')}`);
+  return problems;
+}
+
+async function checkDesktopNavigation(tab) {
+  const toggle = await visibleToggle(tab);
+  if (!toggle) return ['no visible button to collapse the sidebar'];
+  const sidebarShown = () => tab.evaluate(() => {
+    const sidebar = document.getElementById('pst-primary-sidebar') || document.querySelector('nav, [role="navigation"]');
+    return !!sidebar && sidebar.checkVisibility({ visibilityProperty: true, opacityProperty: true }) &&
+      sidebar.getBoundingClientRect().right > 0 && !document.querySelector('dialog[open]');
+  });
+  const problems = [];
+  if (!(await sidebarShown())) return ['the sidebar is not shown on a desktop'];
+  await toggle.click();
+  await tab.waitForTimeout(500);
+  if (await sidebarShown()) problems.push('clicking the sidebar button does not collapse the sidebar');
+  await toggle.click();
+  await tab.waitForTimeout(500);
+  if (!(await sidebarShown())) problems.push('clicking the sidebar button again does not bring the sidebar back');
+  return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,40 +441,54 @@ async function waitForWidgets(tab) {
 async function openPage(context, base, page, result) {
   const tab = await context.newPage();
   tab.on('console', (message) => {
+    if (result.leftPage) return; // the navigation check went on to another page
     // A failed load is reported with its URL below (response, requestfailed, or external).
+    // Warnings count too: a library's warning on every page (the widget manager's strict-mode
+    // report was one) is noise a reader's console should not carry.
+    if (message.type() === 'warning') {
+      result.consoleErrors.push(`warning: ${message.text().slice(0, 200)}`);
+      return;
+    }
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
       const where = message.location()?.url ? ` (${message.location().url.replace(base, '')})` : '';
       result.consoleErrors.push(`${message.text().slice(0, 200)}${where}`);
     }
   });
-  tab.on('pageerror', (error) => result.consoleErrors.push(`uncaught: ${String(error.message || error).slice(0, 200)}`));
+  tab.on('pageerror', (error) => result.leftPage || result.consoleErrors.push(`uncaught: ${String(error.message || error).slice(0, 200)}`));
   tab.on('requestfailed', (request) => {
-    if (new URL(request.url()).hostname === '127.0.0.1')
+    if (!result.leftPage && new URL(request.url()).hostname === '127.0.0.1')
       result.consoleErrors.push(`request failed: ${request.url().replace(base, '')} (${request.failure()?.errorText})`);
   });
+  // Every request of the first visit, with the size of its body (the site is served uncompressed).
+  const sizes = [];
+  tab.on('requestfinished', (request) => {
+    if (!result.leftPage && result.measuring) sizes.push(request.sizes().then((s) => [request.url(), s.responseBodySize]).catch(() => [request.url(), 0]));
+  });
+  tab.measured = async () => Promise.all(sizes);
   tab.on('response', (response) => {
-    if (response.status() >= 400) result.consoleErrors.push(`HTTP ${response.status()} for ${response.url().replace(base, '')}`);
+    if (response.status() >= 400 && !result.leftPage) result.consoleErrors.push(`HTTP ${response.status()} for ${response.url().replace(base, '')}`);
   });
   await tab.goto(`${base}/${page}`, { waitUntil: 'networkidle' });
   await waitForWidgets(tab);
   return tab;
 }
 
-async function newContext(browser, viewport, result) {
-  const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
+async function newContext(browser, viewport, result, device = {}) {
+  const context = await browser.newContext({ viewport, serviceWorkers: 'block', ...device });
   // Nothing leaves the machine: a request to another host is counted, then refused.
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1') return route.continue();
-    result.external.push(route.request().url());
+    if (!result.leftPage) result.external.push(route.request().url());
     return route.abort('blockedbyclient');
   });
   return context;
 }
 
-async function runAxe(tab, width, result) {
+async function runAxe(tab, width, result, include = null) {
   if (!(await tab.evaluate(() => typeof window.axe === 'object'))) await tab.addScriptTag({ content: AXE_SOURCE });
-  const found = await tab.evaluate(async (options) => (await window.axe.run(document, options)).violations, AXE_OPTIONS);
+  const found = await tab.evaluate(async ([options, selector]) =>
+    (await window.axe.run(selector ? { include: [[selector]] } : document, options)).violations, [AXE_OPTIONS, include]);
   for (const violation of found) {
     const targets = violation.nodes.slice(0, 4).map((node) => node.target.join(' ')).join(', ');
     result.axe.push(`[${width}] ${violation.id} (${violation.impact}, ${violation.nodes.length} element${violation.nodes.length > 1 ? 's' : ''}): ${violation.help}: ${targets}`);
@@ -337,10 +506,11 @@ async function screenshot(tab, viewport, path) {
   await tab.setViewportSize(viewport);
 }
 
-async function checkPage(browser, base, page, screenshots) {
+async function checkPage(browser, base, page, screenshots, checkNavigation) {
   const result = {
-    page, external: [], consoleErrors: [], axe: [], images: [], overflow: [], explorers: [], quizzes: [],
-    links: [], ids: [], seconds: 0, timing: {},
+    page, external: [], consoleErrors: [], axe: [], images: [], overflow: [], explorers: [], quizzes: [], navigation: [],
+    weight: null, weightProblems: [], sideways: [], sidewaysBoxes: 0,
+    links: [], ids: [], seconds: 0, timing: {}, navigationChecked: !!checkNavigation,
   };
   const started = Date.now();
   let lap = Date.now();
@@ -349,9 +519,15 @@ async function checkPage(browser, base, page, screenshots) {
 
   // Desktop: accessibility, images, links, then the interactive parts (which change the page).
   const desktop = await newContext(browser, DESKTOP, result);
+  result.measuring = true;
   let tab = await openPage(desktop, base, page, result);
+  result.measuring = false;
+  const hasWidgets = (await tab.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()) > 0;
+  const measured = pageWeight(await tab.measured(), hasWidgets);
+  result.weight = measured.weight;
+  result.weightProblems = measured.problems;
   timing('load');
-  await runAxe(tab, 'desktop', result);
+  await runAxe(tab, 'desktop, light', result);
   timing('axe');
   result.images = await tab.evaluate(imageProblems);
   Object.assign(result, await tab.evaluate(linksAndIds));
@@ -359,20 +535,35 @@ async function checkPage(browser, base, page, screenshots) {
   timing('screenshot');
   result.explorers = await checkExplorers(tab);
   result.quizzes = await checkQuizzes(tab);
+  // The quizzes answered (the last answer right): their colours, in light mode.
+  if (result.quizzes.length) await runAxe(tab, 'desktop, light, quizzes answered', result, '.Quiz');
   timing('interactive');
+  if (checkNavigation) result.navigation.push(...(await checkDesktopNavigation(tab)).map((m) => `desktop: ${m}`));
+  timing('navigation');
   await desktop.close();
 
   // Phone: loaded at phone width, as a phone would (scripts that measure the layout run at that width).
-  const phone = await newContext(browser, PHONE, result);
+  // In dark mode (the theme reads the reader's choice from localStorage), so that axe sees both
+  // modes: light at desktop width, dark at phone width, with every quiz answered wrongly.
+  const phone = await newContext(browser, PHONE, result, { hasTouch: true, isMobile: true });
+  await phone.addInitScript(() => { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); });
   tab = await openPage(phone, base, page, result);
   timing('load');
   result.overflow = await tab.evaluate(overflowProblems);
-  await runAxe(tab, 'phone', result);
+  const sideways = await tab.evaluate(sidewaysProblems);
+  result.sidewaysBoxes = sideways.count;
+  result.sideways = sideways.problems;
+  await answerEveryQuizWrongly(tab);
+  await runAxe(tab, 'phone, dark, quizzes answered wrongly', result);
   timing('axe');
   await screenshot(tab, PHONE, join(screenshots, `${slug}--phone.png`));
   timing('screenshot');
+  if (checkNavigation) result.navigation.push(...(await checkPhoneNavigation(tab, base, result)).map((m) => `phone: ${m}`));
+  timing('navigation');
   await phone.close();
   result.seconds = (Date.now() - started) / 1000;
+  delete result.leftPage;
+  delete result.measuring;
   return result;
 }
 
@@ -427,6 +618,9 @@ function problemsOf(result) {
     overflow: result.overflow.length,
     explorers: result.explorers.filter((e) => e.problems.length).length,
     quizzes: result.quizzes.filter((q) => q.problems.length && !q.skipped).length,
+    navigation: result.navigation.length,
+    weight: result.weightProblems.length,
+    sideways: result.sideways.length,
   };
 }
 
@@ -452,15 +646,19 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
       if (target) redirects.push({ page, target, ok: existsSync(join(root, dirname(page), target.split('#')[0])) });
       else queue.push(page);
     }
+    // Navigation is tapped through on a sample of pages (it is the same on every page of the book).
+    const navigationPages = new Set(queue.filter((p) => NAVIGATION_SAMPLE.includes(p)));
+    if (!navigationPages.size) queue.forEach((p) => navigationPages.add(p));
     // A few pages at a time: most of a page's time is spent waiting on the browser.
     const worker = async () => {
       while (queue.length) {
         const page = queue.shift();
-        const result = await checkPage(browser, base, page, screenshots);
+        const result = await checkPage(browser, base, page, screenshots, navigationPages.has(page));
         results.push(result);
         const bad = Object.entries(problemsOf(result)).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`);
         const steps = Object.entries(result.timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
-        say(`  ${page} ... ${bad.length ? `FAIL (${bad.join(', ')})` : 'ok'} ${result.seconds.toFixed(1)} s (${steps})`);
+        const kb = result.weight ? ` ${Math.round(result.weight.total / 1024)} KB (${Math.round(result.weight.withoutWidgetManager / 1024)} KB without the widget manager)` : '';
+        say(`  ${page}${kb} ... ${bad.length ? `FAIL (${bad.join(', ')})` : 'ok'} ${result.seconds.toFixed(1)} s (${steps})`);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
@@ -475,13 +673,16 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
 
   const totals = {
     pages: results.length,
-    external: 0, console: 0, axe: 0, images: 0, overflow: 0, explorers: 0, quizzes: 0,
+    external: 0, console: 0, axe: 0, images: 0, overflow: 0, explorers: 0, quizzes: 0, navigation: 0, navigationPages: 0, weight: 0, sideways: 0, sidewaysBoxes: 0, heaviestKB: 0,
     explorersChecked: 0, optionsChecked: 0, quizQuestionsChecked: 0, quizQuestionsSkipped: 0,
     linksChecked: links.checked, brokenLinks: links.broken.length,
   };
   for (const result of results) {
     for (const [key, value] of Object.entries(problemsOf(result))) totals[key] += value;
     totals.explorersChecked += result.explorers.length;
+    if (result.navigationChecked) totals.navigationPages += 1;
+    totals.sidewaysBoxes += result.sidewaysBoxes;
+    if (result.weight) totals.heaviestKB = Math.max(totals.heaviestKB, Math.round(result.weight.withoutWidgetManager / 1024));
     totals.optionsChecked += result.explorers.reduce((n, e) => n + e.options, 0);
     totals.quizQuestionsChecked += result.quizzes.filter((q) => !q.skipped).length;
     totals.quizQuestionsSkipped += result.quizzes.filter((q) => q.skipped).length;
@@ -495,6 +696,9 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
       ...result.axe.map((m) => `axe: ${m}`),
       ...result.images.map((m) => `image: ${m}`),
       ...result.overflow.map((m) => `phone overflow: ${m}`),
+      ...result.navigation.map((m) => `navigation: ${m}`),
+      ...result.weightProblems.map((m) => `page weight: ${m}`),
+      ...result.sideways.map((m) => `sideways at 390 px: ${m}`),
       ...result.explorers.flatMap((e) => e.problems.map((m) => `${e.name}: ${m}`)),
       ...result.quizzes.filter((q) => !q.skipped).flatMap((q) => q.problems.map((m) => `${q.name}: ${m}`)),
     ];
@@ -510,13 +714,22 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
 
   say(`\nsite-check: ${totals.pages} pages; external requests ${totals.external}, console errors ${totals.console}, ` +
     `axe violations ${totals.axe}, image alt problems ${totals.images}, phone overflow ${totals.overflow}, ` +
-    `broken links ${totals.brokenLinks} (of ${totals.linksChecked} checked); explorers ${totals.explorersChecked} ` +
+    `broken links ${totals.brokenLinks} (of ${totals.linksChecked} checked); navigation problems ${totals.navigation} ` +
+    `(tapped through on ${totals.navigationPages} pages); pages over the weight budget ${totals.weight} (heaviest ` +
+    `${totals.heaviestKB} KB without the widget manager, budget ${Math.round(PAGE_BUDGET_BYTES / 1024)} KB); boxes scrolling ` +
+    `sideways at 390 px ${totals.sidewaysBoxes} (${totals.sideways} printed-text or unsignalled); explorers ${totals.explorersChecked} ` +
     `(${totals.optionsChecked} options, ${totals.explorers} failing), quiz questions ${totals.quizQuestionsChecked} ` +
     `(${totals.quizzes} failing${totals.quizQuestionsSkipped ? `, ${totals.quizQuestionsSkipped} not multiple choice, not exercised` : ''}); ` +
     `screenshots in ${relative(process.cwd(), screenshots) || screenshots}`);
+  // The whole first visit of every page, for the README (make site-check prints it every run).
+  say('\n| page | first visit KB | without the widget manager KB | requests | widgets |\n| --- | ---: | ---: | ---: | --- |');
+  for (const result of results) if (result.weight) {
+    const w = result.weight;
+    say(`| \`${result.page}\` | ${Math.round(w.total / 1024)} | ${Math.round(w.withoutWidgetManager / 1024)} | ${w.requests} | ${w.hasWidgets ? 'yes' : 'no'} |`);
+  }
   if (report) writeFileSync(report, JSON.stringify({ totals, results, redirects, brokenLinks: links.broken }, null, 2));
   const failures = totals.external + totals.console + totals.axe + totals.images + totals.overflow +
-    totals.explorers + totals.quizzes + totals.brokenLinks;
+    totals.explorers + totals.quizzes + totals.brokenLinks + totals.navigation + totals.weight + totals.sideways;
   return { totals, failures, results, brokenLinks: links.broken };
 }
 
