@@ -51,3 +51,18 @@ def test_an_installed_copy_reads_its_packaged_files_and_the_override_still_wins(
 def test_the_checkout_reads_the_top_level_folders():
     assert (PROJECT_ROOT / "data" / "sources.csv").is_file()
     assert not (PROJECT_ROOT / "sourcekit" / "_course").exists()
+
+
+def test_the_course_wheel_is_built_once_and_reused_while_its_files_are_unchanged(tmp_path):
+    import zipfile
+
+    from sourcekit.book_build.course_wheel import build_course_wheel
+
+    wheel = build_course_wheel(PROJECT_ROOT, tmp_path)
+    built_at = wheel.stat().st_mtime_ns
+    assert build_course_wheel(PROJECT_ROOT, tmp_path) == wheel and wheel.stat().st_mtime_ns == built_at
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sourcekit/_course/data/sources.csv" in names and "sourcekit/_course/exercises/keys/background.json" in names
+    assert not [name for name in names if "instructor" in name or name.endswith(".ipynb")]
+    (tmp_path / "inputs.sha256").write_text("a different set of files\n", encoding="utf-8")
+    assert build_course_wheel(PROJECT_ROOT, tmp_path).stat().st_mtime_ns != built_at

@@ -12,6 +12,7 @@ builds it, offline.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -32,9 +33,35 @@ def course_file_folders(project_root: Path) -> list[str]:
     return sorted(f for f in folders if not any(f != g and f.startswith(g + "/") for g in folders))
 
 
+def wheel_inputs(project_root: Path) -> list[Path]:
+    """Every file the wheel is built from, in a fixed order."""
+    files = [project_root / "pyproject.toml"]
+    for folder in ["sourcekit", *course_file_folders(project_root)]:
+        files += sorted(p for p in (project_root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    return files
+
+
+def inputs_fingerprint(project_root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in wheel_inputs(project_root):
+        digest.update(path.relative_to(project_root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def build_course_wheel(project_root: Path, destination: Path) -> Path:
-    """Build ``sourcekit-<version>-py3-none-any.whl`` into ``destination``; return its path."""
+    """Build ``sourcekit-<version>-py3-none-any.whl`` into ``destination``; return its path.
+
+    A wheel built before from the same files (same fingerprint) is reused, so a
+    rebuild after a prose edit does not pay for pip again.
+    """
     destination.mkdir(parents=True, exist_ok=True)
+    fingerprint = inputs_fingerprint(project_root)
+    stamp = destination / "inputs.sha256"
+    previous = list(destination.glob("sourcekit-*.whl"))
+    if len(previous) == 1 and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == fingerprint:
+        return previous[0]
+    for old in previous:
+        old.unlink()
     with tempfile.TemporaryDirectory(prefix="sourcekit-wheel-") as scratch:
         stage = Path(scratch) / "course"
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -52,6 +79,7 @@ def build_course_wheel(project_root: Path, destination: Path) -> Path:
         (wheel,) = (Path(scratch) / "wheel").glob("sourcekit-*.whl")
         target = destination / wheel.name
         shutil.copy2(wheel, target)
+    stamp.write_text(fingerprint + "\n", encoding="utf-8")
     return target
 
 
