@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install vendor book test site-check bench clean
+.PHONY: install vendor book test site-check bench clean lab lab-check
 
 # Re-install only when the pins change; the stamp records the last good install.
 $(STAMP): requirements.txt pyproject.toml
@@ -36,6 +36,23 @@ test: $(STAMP) $(VENDORED)
 clean:
 	rm -rf _build
 
+# JupyterLab on the course folder, for a class: the MyST chapters open as notebooks (jupytext,
+# settings in jupyter/), the explorers and self-checks run live. Only on 127.0.0.1, on PORT, with
+# the token Jupyter prints in its URL; a busy port is an error, not a silent move to another one.
+# The extension manager is read-only (it would ask PyPI); as root (a container, CI) Jupyter needs
+# allow_root. LAB_ARGS passes more options (the browser check uses --no-browser).
+PORT ?= 8888
+LAB_AS_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/open_chapters_as_notebooks.json
+$(LAB_OVERRIDES): jupyter/open_chapters_as_notebooks.json $(STAMP)
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+lab: $(STAMP) $(LAB_OVERRIDES)
+	exec $(VENV)/bin/jupyter-lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+	  --ServerApp.port_retries=0 --ServerApp.root_dir="$(CURDIR)" --LabApp.extension_manager=readonly \
+	  $(LAB_AS_ROOT) $(LAB_ARGS)
+
 # The built site in headless Chromium: no request to another host, no console error, no axe-core
 # WCAG 2.1 A/AA violation, alt text on every image, no sideways scrolling at 390 px, every explorer
 # and quiz working, no broken link; screenshots of every page in _build/screenshots/.
@@ -55,6 +72,14 @@ site-check: book $(SITE_TOOLS) $(CHROMIUM)
 	CHROMIUM_PATH=$(CHROMIUM) node tests/site/site_check.mjs --self-test
 	CHROMIUM_PATH=$(CHROMIUM) node tests/site/site_check.mjs --site $(SITE_OUTPUT)/html \
 	  --screenshots $(SITE_OUTPUT)/screenshots --report $(SITE_OUTPUT)/site-check.json
+
+# `make lab` in headless Chromium: it answers on 127.0.0.1 with a token, a chapter opens as a
+# notebook and runs with charts and a live widget, an exercise's self-checks answer, no cell
+# errors with the internet refused, and the server stops leaving no process (tests/site/lab_check.mjs).
+LAB_CHECK_PORT ?= 8731
+lab-check: $(STAMP) $(LAB_OVERRIDES) $(SITE_TOOLS) $(CHROMIUM)
+	CHROMIUM_PATH=$(CHROMIUM) node tests/site/lab_check.mjs --port $(LAB_CHECK_PORT) \
+	  --screenshots $(SITE_OUTPUT)/lab-screenshots
 
 # Build times against their floor, and page weights, as a Markdown table (a benchmark, not a test).
 bench: $(STAMP) $(VENDORED)

@@ -11,7 +11,12 @@ module                     what it does
 =========================  ====================================================================
 ``widget_manager``         serves the vendored widget manager (``_vendor/``) from the site,
                            only on pages with widgets, instead of from a CDN
-``downloads``              offers each chapter's executed notebook as an ``.ipynb`` download
+``downloads``              offers each chapter's executed notebook as an ``.ipynb`` download,
+                           and beside it a ``.zip`` that runs in an empty folder
+``course_wheel``           builds the course package (with its tables, documents, quizzes and
+                           keys as package data) as the wheel those ``.zip`` files carry
+``launch_buttons``         BinderHub/JupyterHub/Colab buttons, off until ``_config.yml`` names the
+                           course's public repository; links checked against the page's file
 ``maths_guard``            fails the strict build on a page with maths (MathJax is a CDN)
 ``duplicate_assets``       includes each script and stylesheet once per page
 ``toggle_labels``          names a folded output's toggle by the words it shows (WCAG 2.5.3)
@@ -44,12 +49,13 @@ from sphinx.application import Sphinx
 
 from .cache_invalidation import rerun_notebooks_when_inputs_change
 from .credits import CourseCredits, publish_licences_and_citation, show_credits_in_footer
-from .downloads import offer_executed_notebook
+from .downloads import offer_executed_notebook, offer_runnable_zip
 from .duplicate_assets import drop_duplicate_assets
 from .exercise_questions import mark_question_paragraphs
 from .icons import inline_used_icons
 from .theme_fragments import remove_template_fragments
 from .heading_breaks import allow_breaks_between_names
+from .launch_buttons import repair_launch_buttons, require_repository_for_launch_buttons
 from .maths_guard import refuse_maths_without_mathjax
 from .parallel_execution import execute_notebooks_in_parallel
 from .png_compaction import compact_image_files, compact_page_pngs
@@ -66,10 +72,15 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", mark_question_paragraphs)
     app.connect("build-finished", publish_licences_and_citation)
     app.connect("builder-inited", check_widget_manager_is_vendored)
+    app.connect("builder-inited", require_repository_for_launch_buttons)
     app.connect("env-get-outdated", rerun_notebooks_when_inputs_change)
     app.connect("env-before-read-docs", execute_notebooks_in_parallel)
     # Before sphinx-book-theme builds its header buttons (priority 501).
     app.connect("html-page-context", offer_executed_notebook, priority=400)
+    # After sphinx-book-theme's launch buttons (priority 501), which overwrite the .ipynb download.
+    app.connect("html-page-context", repair_launch_buttons, priority=505)
+    # After sphinx-book-theme has built its download button (priority 501), to add the .zip to it.
+    app.connect("html-page-context", offer_runnable_zip, priority=510)
     app.connect("html-page-context", refuse_maths_without_mathjax)
     app.connect("html-page-context", drop_duplicate_assets, priority=900)
     app.connect("html-page-context", name_hidden_outputs_by_their_text)

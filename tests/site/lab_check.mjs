@@ -1,0 +1,228 @@
+// Check `make lab` the way an instructor meets it: start it, open the course in JupyterLab in
+// headless Chromium, run a chapter and an exercise, and stop it again leaving nothing behind.
+//
+//   * `make lab PORT=<port> LAB_ARGS=--no-browser` answers on 127.0.0.1:<port> and prints a URL
+//     with a token (the check reads the token from that URL, as a person would);
+//   * the MyST chapter chapters/background.md opens as a notebook (jupytext), not as text;
+//   * Run > Run All Cells finishes with every code cell numbered, no error output, at least one
+//     chart image that the browser decoded, and a live widget (an explorer's dropdown);
+//   * the exercise exercises/background_exercises.ipynb runs the same way and its check cells
+//     print their feedback ("not answered yet" for the blanks);
+//   * afterwards the server and every kernel it started are gone (their runtime folder is the
+//     check's own, so any process left behind is found by it).
+// Requests to any other host are refused (a classroom may have no internet) and listed.
+// Lab's autosave is off and nothing is saved: the course files are not changed by the check.
+//
+// Usage: node lab_check.mjs [--port 8731] [--screenshots _build/lab-screenshots] [--all]
+//   --all also runs every other chapter and prints how long each took to run all its cells in
+//   Lab (the README's benchmark; CI runs one chapter and one exercise).
+// Exit status 0 when every check passes, 1 when one fails, 2 when the check cannot run.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(here, '..', '..');
+const require = createRequire(import.meta.url);
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : fallback;
+}
+const PORT = Number(option('port', process.env.LAB_CHECK_PORT || 8731));
+const SCREENSHOTS = resolve(projectRoot, option('screenshots', '_build/lab-screenshots'));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const START_TIMEOUT = 300_000; // a fresh clone installs the pins first
+const RUN_TIMEOUT = 240_000;
+
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch {
+  console.error('lab-check: playwright-core is not installed: run `npm ci` in tests/site.');
+  process.exit(2);
+}
+
+const failures = [];
+const check = (ok, message) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!ok) failures.push(message);
+};
+
+// A scratch Jupyter home: user settings (autosave off, every cell in the DOM), workspaces and the
+// runtime folder where kernels' connection files go.
+const scratch = mkdtempSync(join(tmpdir(), 'lab-check-'));
+const userSettings = join(scratch, 'user-settings');
+mkdirSync(join(userSettings, '@jupyterlab', 'docmanager-extension'), { recursive: true });
+mkdirSync(join(userSettings, '@jupyterlab', 'notebook-extension'), { recursive: true });
+writeFileSync(join(userSettings, '@jupyterlab', 'docmanager-extension', 'plugin.jupyterlab-settings'), JSON.stringify({ autosave: false }));
+writeFileSync(join(userSettings, '@jupyterlab', 'notebook-extension', 'tracker.jupyterlab-settings'), JSON.stringify({ windowingMode: 'none' }));
+const runtimeDir = join(scratch, 'runtime');
+
+function startLab() {
+  const env = {
+    ...process.env,
+    JUPYTERLAB_SETTINGS_DIR: userSettings,
+    JUPYTERLAB_WORKSPACES_DIR: join(scratch, 'workspaces'),
+    JUPYTER_RUNTIME_DIR: runtimeDir,
+    JUPYTER_CONFIG_DIR: join(scratch, 'config'),
+  };
+  const lab = spawn('make', ['--no-print-directory', 'lab', `PORT=${PORT}`, 'LAB_ARGS=--no-browser'], {
+    cwd: projectRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const url = new Promise((resolveUrl, rejectUrl) => {
+    const timer = setTimeout(() => rejectUrl(new Error(`no URL with a token after ${START_TIMEOUT / 1000} s:\n${log.slice(-3000)}`)), START_TIMEOUT);
+    const read = (chunk) => {
+      log += chunk;
+      const match = log.match(new RegExp(`http://127\\.0\\.0\\.1:${PORT}/lab\\?token=([0-9a-f]+)`));
+      if (match) { clearTimeout(timer); resolveUrl({ url: match[0], token: match[1] }); }
+    };
+    lab.stdout.on('data', read);
+    lab.stderr.on('data', read);
+    lab.on('exit', (code) => { clearTimeout(timer); rejectUrl(new Error(`make lab exited (${code}) before answering:\n${log.slice(-3000)}`)); });
+  });
+  return { lab, url, log: () => log };
+}
+
+// Processes whose command line names the scratch folder: the server's kernels.
+function processesUsing(folder) {
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (command.includes(folder)) found.push(Number(pid));
+    } catch { /* gone meanwhile */ }
+  }
+  return found;
+}
+
+function groupAlive(pgid) {
+  try { process.kill(-pgid, 0); return true; } catch { return false; }
+}
+
+async function stopLab(lab) {
+  if (groupAlive(lab.pid)) process.kill(-lab.pid, 'SIGTERM'); // the server shuts its kernels down
+  for (let waited = 0; waited < 20_000 && (groupAlive(lab.pid) || processesUsing(runtimeDir).length); waited += 250) {
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const leftBehind = processesUsing(runtimeDir);
+  const groupLeft = groupAlive(lab.pid);
+  if (groupLeft) process.kill(-lab.pid, 'SIGKILL');
+  for (const pid of leftBehind) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  check(!groupLeft && leftBehind.length === 0, `make lab stopped and left no process behind${leftBehind.length ? ` (kernels ${leftBehind.join(', ')})` : ''}`);
+}
+
+async function runAllCells(page, name) {
+  await page.locator('.jp-NotebookPanel .jp-Notebook').first().waitFor({ timeout: 120_000 });
+  // Wait for the kernel to be idle (the status bar says so) before running.
+  await page.waitForFunction(() => /\|\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || ''), null, { timeout: 120_000 });
+  const anyCellStarted = () => page.waitForFunction(() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
+    .some((p) => /\[(\*|\d+)\]/.test(p.textContent)), null, { timeout: 20_000 }).then(() => true, () => false);
+  // Run > Run All Cells; a click that lands while Lab is still settling is tried again.
+  for (let attempt = 1; ; attempt += 1) {
+    await page.getByRole('menuitem', { name: 'Run', exact: true }).click();
+    await page.locator('.lm-Menu-item', { hasText: /^Run All Cells$/ }).first().click({ timeout: 15_000 })
+      .catch(async (error) => { await page.screenshot({ path: join(SCREENSHOTS, `lab-menu-${name.replace(/\W+/g, '-')}.png`) }); throw error; });
+    if (await anyCellStarted()) break;
+    if (attempt === 3) throw new Error(`${name}: Run All Cells started no cell (3 tries)`);
+  }
+  const started = Date.now();
+  // Every code cell gets a number in its prompt, and the kernel goes idle again.
+  await page.waitForFunction(() => {
+    const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
+    return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent));
+  }, null, { timeout: RUN_TIMEOUT, polling: 500 })
+    .catch(async (error) => { await page.screenshot({ path: join(SCREENSHOTS, `lab-stuck-${name.replace(/\W+/g, '-')}.png`), fullPage: true }); throw error; });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`     ${name}: all cells ran in ${seconds.toFixed(1)} s`);
+  await page.waitForTimeout(1500); // let the last outputs (images, widgets) render
+  return seconds;
+}
+
+async function outputsOf(page) {
+  return page.evaluate(() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const errors = [...panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')]
+      .map((e) => e.textContent.slice(0, 300));
+    const images = [...panel.querySelectorAll('.jp-OutputArea-output img')].filter((img) => img.complete && img.naturalWidth > 0).length;
+    const widgets = [...panel.querySelectorAll('.jp-OutputArea-output .jupyter-widgets select, .jp-OutputArea-output .widget-dropdown select')].length;
+    const text = [...panel.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent).join('\n');
+    return { errors, images, widgets, text, cells: panel.querySelectorAll('.jp-CodeCell').length };
+  });
+}
+
+async function main() {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const started = Date.now();
+  const { lab, url } = startLab();
+  let browser;
+  const timings = {};
+  try {
+    const { token } = await url;
+    timings.answering = (Date.now() - started) / 1000;
+    check(true, `make lab answered on 127.0.0.1:${PORT} with a token after ${timings.answering.toFixed(1)} s`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // A classroom may have no internet: every request to another host is refused, and listed.
+    const foreign = [];
+    await page.route('**/*', (route) => {
+      const address = new URL(route.request().url());
+      if (['127.0.0.1', 'localhost'].includes(address.hostname) || address.protocol === 'data:') return route.continue();
+      foreign.push(route.request().url());
+      return route.abort();
+    });
+
+    // The chapter: a MyST text notebook, opened as a notebook through jupytext.
+    await page.goto(`http://127.0.0.1:${PORT}/lab/tree/chapters/background.md?token=${token}&reset`);
+    const opensAsNotebook = await page.locator('.jp-NotebookPanel .jp-Notebook').first()
+      .waitFor({ timeout: 120_000 }).then(() => true, () => false);
+    check(opensAsNotebook, 'chapters/background.md opens as a notebook in JupyterLab');
+    if (opensAsNotebook) {
+      timings.background = await runAllCells(page, 'chapters/background.md');
+      const result = await outputsOf(page);
+      await page.screenshot({ path: join(SCREENSHOTS, 'lab-background.png') });
+      check(result.errors.length === 0, `no cell of the chapter raised${result.errors.length ? `: ${result.errors[0]}` : ''}`);
+      check(result.images > 0, `the chapter drew ${result.images} chart image(s)`);
+      check(result.widgets > 0, `the chapter shows ${result.widgets} live widget dropdown(s)`);
+    }
+
+    if (process.argv.includes('--all')) {
+      for (const chapter of ['documents', 'about_the_data', 'the_battle', 'casualty_reporting', 'international_reaction']) {
+        await page.goto(`http://127.0.0.1:${PORT}/lab/tree/chapters/${chapter}.md?token=${token}&reset`);
+        timings[chapter] = await runAllCells(page, `chapters/${chapter}.md`);
+        const result = await outputsOf(page);
+        check(result.errors.length === 0, `no cell of chapters/${chapter}.md raised${result.errors.length ? `: ${result.errors[0]}` : ''}`);
+      }
+    }
+
+    // The exercise: a notebook whose check cells need the answer keys.
+    await page.goto(`http://127.0.0.1:${PORT}/lab/tree/exercises/background_exercises.ipynb?token=${token}&reset`);
+    timings.background_exercises = await runAllCells(page, 'exercises/background_exercises.ipynb');
+    const exercise = await outputsOf(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'lab-background-exercises.png') });
+    check(exercise.errors.length === 0, `no cell of the exercise raised${exercise.errors.length ? `: ${exercise.errors[0]}` : ''}`);
+    check(/not answered yet/.test(exercise.text), 'the exercise self-checks give their feedback');
+    // Not a failure: with those requests refused, every check above still passed (offline works).
+    // jupyterquiz's output asks a CDN for MathJax; Lab itself asks for nothing.
+    console.log(`note requests to other hosts, refused: ${foreign.length ? [...new Set(foreign)].join(', ') : 'none'}`);
+  } catch (error) {
+    check(false, `the check could not finish: ${error.message}`);
+  } finally {
+    if (browser) await browser.close();
+    await stopLab(lab);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  writeFileSync(join(SCREENSHOTS, 'lab-timings.json'), JSON.stringify(timings, null, 2));
+  console.log(failures.length ? `lab-check: ${failures.length} check(s) failed` : 'lab-check: every check passed');
+  process.exit(failures.length ? 1 : 0);
+}
+
+main();
