@@ -30,7 +30,8 @@ book: $(STAMP) $(VENDORED)
 	$(JB) build . -W -n --keep-going
 
 # The whole suite: data provenance, loaders, mutation tests, nbval on the exercises and the strict book build.
-test: $(STAMP) $(VENDORED)
+# The grader's tests run submissions in the bubblewrap sandbox, so it is installed first (see grade).
+test: $(STAMP) $(VENDORED) $(BWRAP)
 	$(PY) -m pytest
 
 clean:
@@ -73,21 +74,23 @@ exercises: $(STAMP)
 # The folder and file names reach the shell single-quoted, unexpanded: a name with `...` or $(...)
 # is a name, never a command.
 OUT ?= gradebook.csv
+BWRAP ?= /usr/bin/bwrap
+$(BWRAP):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq bubblewrap; \
+	else echo "grading needs bubblewrap for its sandbox: sudo apt-get install -y bubblewrap (or make grade NO_SANDBOX=1 to grade WITHOUT isolation)" >&2; exit 2; fi
+
 shell_quote = '$(subst ','\'',$(1))'
-grade: $(STAMP)
+grade: $(STAMP) $(if $(NO_SANDBOX),,$(BWRAP))
 	@test -n $(call shell_quote,$(value SUBMISSIONS)) || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [OUT=gradebook.csv] [NO_SANDBOX=1]" >&2; exit 2; }
-	@if [ -z "$(NO_SANDBOX)" ] && ! command -v bwrap >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq bubblewrap; \
-	  else echo "make grade needs bubblewrap for its sandbox: sudo apt-get install -y bubblewrap (or NO_SANDBOX=1 to grade WITHOUT isolation)" >&2; exit 2; fi; fi
 	$(PY) -m sourcekit.grading $(call shell_quote,$(value SUBMISSIONS)) --out $(call shell_quote,$(value OUT)) $(if $(NO_SANDBOX),--no-sandbox) $(GRADE_FLAGS)
 
 # The attacks on the grader (tests/test_grading_attacks.py), each a real submission graded in the
 # sandbox; `make test` runs them too. About 3 minutes on 2 cores.
 .PHONY: test-grading
-test-grading: $(STAMP)
+test-grading: $(STAMP) $(BWRAP)
 	$(PY) -m pytest tests/test_grading.py tests/test_grading_attacks.py -p no:cacheprovider -q
 
 # Grading speed against its floors (200 submissions; a benchmark, not a test): see README.
 .PHONY: bench-grading
-bench-grading: $(STAMP)
+bench-grading: $(STAMP) $(BWRAP)
 	$(PY) tests/bench/bench_grading.py

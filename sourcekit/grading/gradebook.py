@@ -429,8 +429,12 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
                 except MissingKeyError:
                     continue
                 futures[pool.submit(expected_answers, name, runner, runner.variant_data)] = name
+            unanswerable = {}
             for future in concurrent.futures.as_completed(futures):
-                expected[futures[future]] = future.result()
+                try:
+                    expected[futures[future]] = future.result()
+                except Exception as error:  # the instructor's side failing must still give every row
+                    unanswerable[futures[future]] = f"{type(error).__name__}: {str(error)[:200]}"
             graded = {}
             for path in paths:
                 notebook, problem = read[path]
@@ -439,6 +443,8 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
                     rows[path] = Row(Path(path).name, status="not graded", problems=[problem])
                 elif not name:
                     rows[path] = Row(Path(path).name, status="not graded", problems=["cannot tell which exercise this is (its metadata and its answer_checker line are missing): grade it with --exercise NAME"])
+                elif name in unanswerable:
+                    rows[path] = Row(Path(path).name, exercise=name, status="not graded", problems=[f"the grader could not work out the right answers of {name!r}: {unanswerable[name]}"])
                 elif name not in expected:
                     rows[path] = Row(Path(path).name, exercise=name, status="not graded", problems=[f"there is no exercise {name!r} (known: {', '.join(_known_exercises())})"])
                 else:
