@@ -605,6 +605,11 @@ def main(argv=None) -> int:
     parser.add_argument("--no-sandbox", action="store_true", help="run submissions WITHOUT isolation, when no sandbox is available (the gradebook says so)")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    try:
+        re.compile(args.identity)
+    except re.error as error:
+        print(f"error: --identity {args.identity!r} is not a regular expression ({error})", file=sys.stderr)
+        return 2
     if not args.no_sandbox:
         try:
             sandboxes.check_available()
