@@ -30,7 +30,8 @@ book: $(STAMP) $(VENDORED)
 	$(JB) build . -W -n --keep-going
 
 # The whole suite: data provenance, loaders, mutation tests, nbval on the exercises and the strict book build.
-test: $(STAMP) $(VENDORED)
+# The grader's tests run submissions in the bubblewrap sandbox, so it is installed first (see grade).
+test: $(STAMP) $(VENDORED) $(BWRAP)
 	$(PY) -m pytest
 
 clean:
@@ -91,9 +92,30 @@ bench: $(STAMP) $(VENDORED)
 exercises: $(STAMP)
 	$(PY) -m sourcekit.grading.generate
 
-# Grade a folder of submitted notebooks: make grade SUBMISSIONS=dir [OUT=gradebook.csv].
-# Submissions are copied and run in parallel, one kernel each; the files are never modified.
+# Grade a folder of submitted notebooks: make grade SUBMISSIONS=dir [OUT=gradebook.csv] [GRADE_FLAGS="--lms canvas"].
+# Each submission runs in a bubblewrap sandbox (installed here with apt-get when run as root, as
+# site-check installs Chromium), on the stored data and on a hidden variant; answers are judged in
+# the grader's own process. With no sandbox it refuses, unless NO_SANDBOX=1. See README, "Grading".
+# The folder and file names reach the shell single-quoted, unexpanded: a name with `...` or $(...)
+# is a name, never a command.
 OUT ?= gradebook.csv
-grade: $(STAMP)
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [OUT=gradebook.csv]" >&2; exit 2; }
-	$(PY) -m sourcekit.grading "$(SUBMISSIONS)" --out "$(OUT)"
+BWRAP ?= /usr/bin/bwrap
+$(BWRAP):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq bubblewrap; \
+	else echo "grading needs bubblewrap for its sandbox: sudo apt-get install -y bubblewrap (or make grade NO_SANDBOX=1 to grade WITHOUT isolation)" >&2; exit 2; fi
+
+shell_quote = '$(subst ','\'',$(1))'
+grade: $(STAMP) $(if $(NO_SANDBOX),,$(BWRAP))
+	@test -n $(call shell_quote,$(value SUBMISSIONS)) || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [OUT=gradebook.csv] [NO_SANDBOX=1]" >&2; exit 2; }
+	$(PY) -m sourcekit.grading $(call shell_quote,$(value SUBMISSIONS)) --out $(call shell_quote,$(value OUT)) $(if $(NO_SANDBOX),--no-sandbox) $(GRADE_FLAGS)
+
+# The attacks on the grader (tests/test_grading_attacks.py), each a real submission graded in the
+# sandbox; `make test` runs them too. About 3 minutes on 2 cores.
+.PHONY: test-grading
+test-grading: $(STAMP) $(BWRAP)
+	$(PY) -m pytest tests/test_grading.py tests/test_grading_attacks.py -p no:cacheprovider -q
+
+# Grading speed against its floors (200 submissions; a benchmark, not a test): see README.
+.PHONY: bench-grading
+bench-grading: $(STAMP) $(BWRAP)
+	$(PY) tests/bench/bench_grading.py

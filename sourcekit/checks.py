@@ -21,9 +21,16 @@ master notebook's solutions and holds only salted SHA-256 digests of the
 *normalised* answers (ids sorted, text case-folded, numbers as integers), so
 a student can compare an answer with the key but not read the key. The
 feedback on an answer, which often names it, is sealed with that answer
-(:func:`seal`): it can be read by giving the answer, not by opening the key. The same
-functions grade submissions (:func:`grade_answers`), so what a student sees
-while working and what the gradebook records cannot disagree.
+(:func:`seal`): it can be read by giving the answer, not by opening the key.
+
+The check is *formative*: it teaches, it does not grade. The answer spaces
+are small and the key is public, so a loop over ``check()`` or a search of
+the digests can find an answer; the gradebook therefore never uses these
+keys. Grading (:mod:`sourcekit.grading.gradebook`) runs each submission in a
+sandbox that cannot see the keys, on the stored data and on a hidden
+variant, and judges the exported answers with the same readers
+(:func:`read_answer`) against answers it computes from the instructor's
+solutions: the forms and their messages are shared, the verdict is not.
 """
 
 import hashlib
@@ -431,8 +438,8 @@ def answer_checker(exercise: str) -> AnswerChecker:
 def grade_answers(exercise: str, namespace: dict, key_dir=None) -> list:
     """Verdicts for every auto-graded question of ``exercise``, read from ``namespace``.
 
-    Used by the grader inside the kernel that ran a submission, so grading
-    applies exactly the checks the student saw.
+    The self-check's verdicts for a whole notebook (formative; the gradebook
+    does not use this: see :mod:`sourcekit.grading.gradebook`).
     """
     key = load_key(exercise, key_dir)
     return [judge(q, key["salt"], exercise, namespace.get(q["variable"], UNANSWERED)) for q in key["questions"]]

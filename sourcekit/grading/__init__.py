@@ -6,8 +6,11 @@
   rubrics), the answer key of salted digests and the question tables the
   instructor guides include. ``make exercises`` runs it.
 * :mod:`sourcekit.grading.gradebook` grades a folder of submitted notebooks
-  into a gradebook CSV, in parallel, each submission in its own kernel with
-  a time limit. ``make grade SUBMISSIONS=dir`` runs it.
+  into gradebook CSVs, in parallel, each submission on a fresh kernel in a
+  bubblewrap sandbox (:mod:`.sandbox`, :mod:`.worker`), on the stored data
+  and on a hidden variant (:mod:`.variants`); answers leave the sandbox as
+  plain JSON and are judged in the grader's process (:mod:`.answers`).
+  ``make grade SUBMISSIONS=dir`` runs it.
 
 Students never import this package: their notebooks only need
 :mod:`sourcekit.checks`.

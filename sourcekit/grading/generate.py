@@ -333,6 +333,7 @@ def render(master_path: Path, key_dir: Path) -> dict:
     check_rhythm(student, master)
 
     key = _run_solutions_and_build_key(instructor, master, Path(key_dir))
+    notes = _mark_answers_that_cannot_vary(key, instructor)
     key_text = json.dumps(key, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
     try:
@@ -347,7 +348,55 @@ def render(master_path: Path, key_dir: Path) -> dict:
     }
     for name, text in _guide_tables(master, instructor).items():
         files[f"guides/_generated/{name}"] = text
+    files[f"guides/_generated/{master.exercise}_questions.md"] += notes
     return files
+
+
+#: The variant the generator tries each solution on (the grader picks a new one per run).
+GENERATION_VARIANT_SEED = 1
+
+
+def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
+    """Record in the key, per question, whether the hidden variant changes its answer; the guide's note.
+
+    The instructor copy is run once more on the stored data and once on a
+    variant (see :mod:`.variants`), the way the grader runs it. A question
+    whose answer comes out the same (a yes/no judgement, a count that
+    relabelling keeps) is ``"on_variant": "same"``: there the variant cannot
+    tell a typed answer from a computed one. ``"not checkable"`` means the
+    solution itself gives no answer on the variant (it names a document by
+    its stored id), so the grade rests on the stored data alone.
+    """
+    from ..paths import data_dir
+    from .answers import canonical_or_none
+    from .gradebook import Runner
+    from .variants import make_variant
+
+    runner = Runner(timeout=CELL_TIMEOUT, max_time=600, sandboxed=False)
+    variables = [q["variable"] for q in key["questions"]]
+    notebook = {"cells": [{"cell_type": c.cell_type, "source": c.source} for c in instructor.cells]}
+    with tempfile.TemporaryDirectory(prefix="generate-variant-") as scratch:
+        make_variant(data_dir(), Path(scratch) / "data", GENERATION_VARIANT_SEED)
+        stored, _ = runner.run(notebook, variables, data_dir())
+        variant, _ = runner.run(notebook, variables, Path(scratch) / "data")
+    same, unchecked = [], []
+    for question in key["questions"]:
+        on_stored = canonical_or_none(question, stored.get(question["variable"]))
+        on_variant = canonical_or_none(question, variant.get(question["variable"]))
+        if on_variant is None:
+            question["on_variant"] = "not checkable"
+            unchecked.append(question["id"])
+        elif on_variant == on_stored:
+            question["on_variant"] = "same"
+            same.append(question["id"])
+        else:
+            question["on_variant"] = "changes"
+    lines = []
+    if same:
+        lines.append(f"\nAnswers the hidden variant does not change (a judgement, or a count that relabelling keeps): {', '.join(same)}. For these the grade cannot tell a typed answer from a computed one.\n")
+    if unchecked:
+        lines.append(f"\nQuestions graded on the stored data only (the solution names a document by its stored id, so it has no answer on the variant): {', '.join(unchecked)}.\n")
+    return "".join(lines)
 
 
 def overview_table(masters) -> str:

@@ -1,0 +1,236 @@
+"""Run one notebook in a sandbox: bubblewrap namespaces, an unprivileged user, hard limits.
+
+Each run of a submission (and of the instructor's solutions, the same way) is
+``bwrap`` (Debian's ``bubblewrap``, the tool Flatpak uses) around
+``prlimit`` and ``setpriv`` (util-linux) around the worker
+(:mod:`.worker`), so nothing here is a home-made jail:
+
+* **What it sees.** A read-only view of the system (``/usr``, ``/etc``), of
+  Python and the course's virtual environment, of the ``sourcekit`` package
+  and of one data folder (the stored ``data/`` or a hidden variant) at
+  ``/course/data``; the notebook to run, read-only; a small private
+  ``tmpfs`` to work in. The keys, the instructor copies, the masters, the
+  other submissions and the gradebook are not in its file system at all.
+* **What it can reach.** Its own network namespace (loopback only, for the
+  kernel's own sockets), its own PID, IPC and UTS namespaces, a new session
+  (no terminal to inject into).
+* **Who it is.** An unprivileged user id of its own (one per parallel slot,
+  so two sandboxes cannot signal each other or share a process budget), no
+  capabilities, ``no_new_privs``.
+* **Limits.** Address space (memory), number of processes and threads, CPU
+  seconds, file size, size of its ``tmpfs``; output beyond a cap is
+  discarded, never held in the grader's memory; a wall-clock limit after
+  which the whole sandbox is killed.
+* **Nothing outlives it.** Every process it starts lives in its PID
+  namespace, which the kernel empties when the sandbox's first process ends
+  or is killed; ``--die-with-parent`` ends it if the grader itself dies.
+
+The result of a run is whatever the worker writes to an inherited pipe, read
+with a size cap: the exported answers and the list of problems, both checked
+again by the grader (:mod:`.answers`), never executed or trusted.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..paths import PROJECT_ROOT
+
+#: First of the unprivileged user ids the sandboxes run as (slot n runs as BASE_UID + n).
+BASE_UID = 61000
+#: Limits of one sandboxed run (overridable per run).
+MEMORY_BYTES = 3 * 2**30
+MAX_PROCESSES = 256  # processes *and threads* of the sandbox's user id
+FILE_BYTES = 64 * 2**20
+TMPFS_BYTES = 256 * 2**20
+OUTPUT_BYTES = 8 * 2**20
+RESULT_BYTES = 4 * 2**20
+
+INSTALL_HINT = "bubblewrap is not installed: `sudo apt-get install -y bubblewrap` (or run `make grade`, which installs it when run as root)"
+
+
+class SandboxUnavailable(RuntimeError):
+    """No working sandbox on this machine; the message says why and what to do."""
+
+
+@dataclass
+class Outcome:
+    """What one sandboxed run left: the result bytes and what went wrong around them."""
+
+    result: bytes
+    returncode: int
+    seconds: float
+    timed_out: bool = False
+    output_bytes: int = 0
+    output_tail: str = ""
+    result_too_big: bool = False
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise SandboxUnavailable(INSTALL_HINT if name == "bwrap" else f"{name} (util-linux) is not installed")
+    return found
+
+
+def _system_binds() -> list:
+    """Read-only binds of the system directories, keeping /bin -> usr/bin style symlinks as links."""
+    arguments = []
+    for name in ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            arguments += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            arguments += ["--ro-bind", str(path), str(path)]
+    return arguments
+
+
+def _python_binds() -> list:
+    """Python itself and the virtual environment (which may live inside the project)."""
+    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    arguments = []
+    for root in sorted(roots):
+        if not str(root).startswith("/usr"):
+            arguments += ["--ro-bind", str(root), str(root)]
+    return arguments
+
+
+def _parents(destinations) -> list:
+    """``--dir`` for every parent of the bind points, readable by all (bwrap would make them 0700)."""
+    arguments, made = [], set()
+    for destination in destinations:
+        for parent in reversed(Path(destination).parents):
+            if str(parent) not in ("/", "/usr") and not str(parent).startswith("/usr/") and parent not in made:
+                made.add(parent)
+                arguments += ["--perms", "0755", "--dir", str(parent)]
+    return arguments
+
+
+def command(notebook_dir: Path, data: Path, uid: int, timeout: float, max_time: float, memory: int = MEMORY_BYTES, processes: int = MAX_PROCESSES) -> list:
+    """The full command line of one sandboxed run of the worker on ``notebook_dir/run.ipynb``."""
+    bwrap, prlimit, setpriv = _tool("bwrap"), _tool("prlimit"), _tool("setpriv")
+    home = "/submission/work"
+    return [
+        bwrap,
+        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--new-session", "--hostname", "sandbox",
+        "--clearenv",
+        "--setenv", "HOME", home, "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "--setenv", "SHUSHA_COURSE_DATA", "/course/data", "--setenv", "MPLBACKEND", "agg",
+        "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "IPYTHONDIR", "/tmp/ipython",
+        "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/jupyter", "--setenv", "JUPYTER_PLATFORM_DIRS", "1",
+        "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "LANG", "C.UTF-8",
+        "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
+        *_system_binds(),
+        *_parents([argument for argument in _python_binds() if argument.startswith("/")] + [str(PROJECT_ROOT / "sourcekit"), "/course/data", "/submission/in"]),
+        *_python_binds(),
+        "--ro-bind", str(PROJECT_ROOT / "sourcekit"), str(PROJECT_ROOT / "sourcekit"),
+        "--ro-bind", str(Path(data).resolve()), "/course/data",
+        "--ro-bind", str(Path(notebook_dir).resolve()), "/submission/in",
+        "--proc", "/proc", "--dev", "/dev",
+        "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
+        "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", home,
+        "--chdir", home,
+        prlimit, f"--as={memory}", f"--nproc={processes}", f"--cpu={int(max_time) + 1}",
+        f"--fsize={FILE_BYTES}", "--core=0", "--",
+        setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+        sys.executable, "-m", "sourcekit.grading.worker", "/submission/in/run.ipynb", str(timeout),
+    ]
+
+
+def _drain(stream, cap: int, keep: int, sink: dict) -> None:
+    """Read ``stream`` to its end, keeping at most ``cap`` bytes (or the last ``keep`` if ``keep``)."""
+    kept, total = bytearray(), 0
+    try:
+        while True:
+            chunk = stream.read(65536)
+            if not chunk:
+                break
+            total += len(chunk)
+            if keep:
+                kept += chunk
+                del kept[:-keep]
+            elif len(kept) <= cap:
+                kept += chunk[: cap + 1 - len(kept)]
+    except (OSError, ValueError):
+        pass
+    sink["data"], sink["total"] = bytes(kept), total
+
+
+def run(notebook_dir: Path, data: Path, uid: int, timeout: float, max_time: float, **limits) -> Outcome:
+    """Run the worker in a sandbox on ``notebook_dir/run.ipynb`` with ``data`` as the course data."""
+    result_read, result_write = os.pipe()
+    argv = command(notebook_dir, data, uid, timeout, max_time, **limits)
+    # The worker learns which inherited descriptor is its result channel from its command line.
+    argv.append(str(result_write))
+    started = time.monotonic()
+    try:
+        process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(result_write,), start_new_session=True,
+        )
+    finally:
+        os.close(result_write)
+    output, result = {}, {}
+    readers = [
+        threading.Thread(target=_drain, args=(process.stdout, 0, 4096, output), daemon=True),
+        threading.Thread(target=_drain, args=(os.fdopen(result_read, "rb"), RESULT_BYTES, 0, result), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out = False
+    try:
+        process.wait(timeout=max_time)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        kill(process)
+    for reader in readers:
+        reader.join(timeout=10)
+    if any(reader.is_alive() for reader in readers):
+        kill(process)  # something still holds a pipe: end the whole sandbox, then stop waiting
+        for reader in readers:
+            reader.join(timeout=5)
+    data_bytes = result.get("data", b"")
+    return Outcome(
+        result=data_bytes[:RESULT_BYTES],
+        returncode=process.returncode if process.returncode is not None else -9,
+        seconds=time.monotonic() - started,
+        timed_out=timed_out,
+        output_bytes=output.get("total", 0),
+        output_tail=output.get("data", b"").decode("utf-8", "replace"),
+        result_too_big=len(data_bytes) > RESULT_BYTES,
+    )
+
+
+def kill(process: subprocess.Popen) -> None:
+    """Kill a sandbox: its process group outside; its PID namespace then dies with its first process."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def check_available() -> None:
+    """Raise SandboxUnavailable unless a trivial sandbox starts and sees what it should."""
+    bwrap = _tool("bwrap")
+    _tool("prlimit"), _tool("setpriv")
+    probe = [bwrap, "--unshare-pid", "--unshare-net", "--die-with-parent", *_system_binds(), "--proc", "/proc", "--dev", "/dev", "/bin/true"]
+    try:
+        done = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SandboxUnavailable(f"bubblewrap could not start a sandbox: {error}") from None
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SandboxUnavailable(f"bubblewrap could not start a sandbox here ({reason}); user namespaces may be disabled")
+    if os.geteuid() != 0:
+        raise SandboxUnavailable("the sandbox switches each submission to its own unprivileged user id, which needs root: run `make grade` as root (as CI does)")
