@@ -191,7 +191,7 @@ def attacked(tmp_path_factory):
     time.sleep(1)
     with out.open(encoding="utf-8", newline="") as handle:
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
-    summary = out.with_name("gradebook_summary.txt").read_text(encoding="utf-8")
+    summary = (tmp_path / "g_summary.txt").read_text(encoding="utf-8")
     return {
         "status": status, "rows": rows, "made": made, "folder": folder, "out": out, "summary": summary,
         "submissions": submissions, "project": project, "children": children, "rss": rss, "seconds": seconds,
@@ -295,3 +295,21 @@ def test_without_a_sandbox_it_refuses_unless_told(tmp_path, monkeypatch, capsys)
     error = capsys.readouterr().err
     assert "no sandbox" in error and "--no-sandbox" in error
     assert not (tmp_path / "g.csv").exists()
+
+
+def test_without_a_sandbox_when_told_it_grades_and_says_so_in_every_row(tmp_path):
+    # --no-sandbox shares the sandboxed run's reader (sandbox.run_worker): a solution still earns
+    # every point on the stored data and the variant, a blank none, and each row carries the warning.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    nbformat.write(solution_copy(), folder / "solution.ipynb")
+    nbformat.write(bare_copy(), folder / "blank.ipynb")
+    out = tmp_path / "g.csv"
+    assert main([str(folder), "--out", str(out), "--no-sandbox", "--timeout", str(TIMEOUT), "--max-time", str(MAX_TIME)]) == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = {row["submission"]: row for row in csv.DictReader(handle)}
+    possible = str(sum(q.get("points", 1) for q in load_key(EXERCISE)["questions"]))
+    assert rows["solution.ipynb"]["total"] == rows["solution.ipynb"]["possible"] == possible
+    assert rows["blank.ipynb"]["total"] == "0"
+    assert all("WITHOUT a sandbox" in row["problems"] for row in rows.values())
+    assert "WITHOUT isolation" in (tmp_path / "g_summary.txt").read_text(encoding="utf-8")

@@ -42,11 +42,8 @@ import queue
 import re
 import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -238,34 +235,12 @@ def _end_processes_of(uid: int) -> None:
 
 def _run_unsandboxed(private: Path, data: Path, answers_path: Path, timeout: float, max_time: float):
     """The same run with no isolation at all (``--no-sandbox``): its own session, killed as a group."""
-    result_read, result_write = os.pipe()
     env = {**os.environ, "SHUSHA_COURSE_DATA": str(Path(data).resolve()), "MPLBACKEND": "agg"}
-    command = [sys.executable, "-m", "sourcekit.grading.worker", str(private / "run.ipynb"), str(timeout), str(result_write), str(answers_path)]
-    started = time.monotonic()
-    try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(result_write,), start_new_session=True, cwd=private, env=env)
-    finally:
-        os.close(result_write)
-    output, result = {}, {}
-    readers = [
-        threading.Thread(target=sandboxes._drain, args=(process.stdout, 0, 4096, output), daemon=True),
-        threading.Thread(target=sandboxes._drain, args=(os.fdopen(result_read, "rb"), sandboxes.RESULT_BYTES, 0, result), daemon=True),
-    ]
-    for reader in readers:
-        reader.start()
-    timed_out = False
-    try:
-        process.wait(timeout=max_time)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # whatever it left in its session goes too
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
-    for reader in readers:
-        reader.join(timeout=5)
-    return sandboxes.Outcome(result=result.get("data", b""), returncode=process.returncode, seconds=time.monotonic() - started, timed_out=timed_out, output_bytes=output.get("total", 0), output_tail=output.get("data", b"").decode("utf-8", "replace"))
+
+    def argv(result_fd):
+        return [sys.executable, "-m", "sourcekit.grading.worker", str(private / "run.ipynb"), str(timeout), str(result_fd), str(answers_path)]
+
+    return sandboxes.run_worker(argv, max_time, cwd=private, env=env)
 
 
 # --------------------------------------------------------------------------

@@ -165,15 +165,24 @@ def _drain(stream, cap: int, keep: int, sink: dict) -> None:
 
 def run(notebook_dir: Path, data: Path, uid: int, timeout: float, max_time: float, **limits) -> Outcome:
     """Run the worker in a sandbox on ``notebook_dir/run.ipynb`` with ``data`` as the course data."""
-    result_read, result_write = os.pipe()
     argv = command(notebook_dir, data, uid, timeout, max_time, **limits)
     # The worker learns which inherited descriptor is its result channel from its command line.
-    argv.append(str(result_write))
+    return run_worker(lambda result_fd: [*argv, str(result_fd)], max_time)
+
+
+def run_worker(argv_for, max_time: float, **popen) -> Outcome:
+    """Start the worker ``argv_for(result_fd)``, read its output and result channel, end it by ``max_time``.
+
+    One implementation for the sandboxed run and for ``--no-sandbox``, so that both drain a flood
+    without holding it, cap the result, stop on time whatever the submission left running (its
+    whole session is killed when the worker ends), and never wait forever on a pipe a daemon holds.
+    """
+    result_read, result_write = os.pipe()
     started = time.monotonic()
     try:
         process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(result_write,), start_new_session=True,
+            argv_for(result_write), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(result_write,), start_new_session=True, **popen,
         )
     finally:
         os.close(result_write)
@@ -189,7 +198,7 @@ def run(notebook_dir: Path, data: Path, uid: int, timeout: float, max_time: floa
         process.wait(timeout=max_time)
     except subprocess.TimeoutExpired:
         timed_out = True
-        kill(process)
+    kill(process)  # whatever it left in its session goes too
     for reader in readers:
         reader.join(timeout=10)
     if any(reader.is_alive() for reader in readers):
