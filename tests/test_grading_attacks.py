@@ -191,7 +191,7 @@ def attacked(tmp_path_factory):
     time.sleep(1)
     with out.open(encoding="utf-8", newline="") as handle:
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
-    summary = (tmp_path / "g_summary.txt").read_text(encoding="utf-8")
+    summary = out.with_name("gradebook_summary.txt").read_text(encoding="utf-8")
     return {
         "status": status, "rows": rows, "made": made, "folder": folder, "out": out, "summary": summary,
         "submissions": submissions, "project": project, "children": children, "rss": rss, "seconds": seconds,

@@ -106,7 +106,8 @@ def _parents(destinations) -> list:
     arguments, made = [], set()
     for destination in destinations:
         for parent in reversed(Path(destination).parents):
-            if str(parent) not in ("/", "/usr") and not str(parent).startswith("/usr/") and parent not in made:
+            # /tmp is the private tmpfs already (world-writable): making it again would make it 0755.
+            if str(parent) not in ("/", "/usr", "/tmp") and not str(parent).startswith("/usr/") and parent not in made:
                 made.add(parent)
                 arguments += ["--perms", "0755", "--dir", str(parent)]
     return arguments
@@ -128,13 +129,15 @@ def command(notebook_dir: Path, data: Path, uid: int, timeout: float, max_time: 
         "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "LANG", "C.UTF-8",
         "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
         *_system_binds(),
+        # The private /tmp first: the project and its virtual environment may themselves live under
+        # /tmp (a CI clone, say), and their binds must land on top of it, not be hidden by it.
+        "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
         *_parents([argument for argument in _python_binds() if argument.startswith("/")] + [str(PROJECT_ROOT / "sourcekit"), "/course/data", "/submission/in"]),
         *_python_binds(),
         "--ro-bind", str(PROJECT_ROOT / "sourcekit"), str(PROJECT_ROOT / "sourcekit"),
         "--ro-bind", str(Path(data).resolve()), "/course/data",
         "--ro-bind", str(Path(notebook_dir).resolve()), "/submission/in",
         "--proc", "/proc", "--dev", "/dev",
-        "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
         "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", home,
         "--chdir", home,
         prlimit, f"--as={memory}", f"--nproc={processes}", f"--cpu={int(max_time) + 1}",
