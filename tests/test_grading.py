@@ -17,6 +17,7 @@ import pytest
 from sourcekit.checks import load_key
 from sourcekit.grading import EXERCISES_DIR, INSTRUCTOR_DIR
 from sourcekit.grading.gradebook import grade_folder, main, spreadsheet_safe
+from tests.conftest import require_sandbox
 
 EXERCISES = ("background", "the_battle", "casualty_reporting", "international_reaction", "provenance")
 WRITTEN_ANSWER = "003 repeats 001, or both repeat a wire story; the spelling defense suggests an editor."
@@ -49,6 +50,7 @@ def read_csv(path):
 @pytest.fixture(scope="module")
 def graded_folder(tmp_path_factory):
     """Every exercise's solution and unanswered copy, and broken notebooks, graded by the command line."""
+    require_sandbox()
     folder = tmp_path_factory.mktemp("submissions")
     for exercise in EXERCISES:
         shutil.copy(INSTRUCTOR_DIR / f"{exercise}_exercises.ipynb", folder / f"{exercise}_solution.ipynb")
@@ -148,6 +150,7 @@ def test_the_summary_and_the_lms_file_are_written_beside_the_gradebook(graded_fo
 
 
 def test_a_submission_that_ignores_interrupts_is_killed_with_its_kernel(tmp_path):
+    require_sandbox()
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["sourcekit"] = {"exercise": "provenance"}
     notebook.cells = [nbformat.v4.new_code_cell("while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass")]

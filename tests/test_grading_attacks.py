@@ -31,6 +31,7 @@ from sourcekit.grading import EXERCISES_DIR, INSTRUCTOR_DIR
 from sourcekit.grading.gradebook import main
 from sourcekit.grading.sandbox import BASE_UID
 from sourcekit.paths import PROJECT_ROOT
+from tests.conftest import require_sandbox
 
 EXERCISE = "provenance"
 TIMEOUT, MAX_TIME = 30, 120
@@ -165,6 +166,7 @@ def attacks(folder: Path, out: Path):
 
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
+    require_sandbox()
     folder = tmp_path_factory.mktemp("attacks")
     out = tmp_path_factory.mktemp("attack-out") / "gradebook.csv"
     made = attacks(folder, out)
@@ -280,6 +282,7 @@ def test_a_file_name_a_spreadsheet_would_run_is_escaped(attacked):
 
 
 def test_make_passes_the_folder_name_safely(tmp_path):
+    require_sandbox()
     folder = tmp_path / "subs `touch pwned` $(touch pwned2)"
     folder.mkdir()
     done = subprocess.run(["make", "-s", "--no-print-directory", "grade", f"SUBMISSIONS={folder}", f"OUT={tmp_path / 'g.csv'}"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)

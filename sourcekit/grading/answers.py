@@ -7,10 +7,10 @@ a note that it is unanswered or could not be read. Whatever the notebook
 does, it can only change its *own answers* in that file, which it could do
 anyway by typing them. So:
 
-* :func:`export_answers` runs inside the student's kernel (the last cell the
-  worker adds) and writes the file, each value converted by :func:`plain`
+* :func:`export_answers` runs inside the student's run (the worker calls it
+  after the last cell) and writes the file, each value converted by :func:`plain`
   within fixed bounds (depth, items, characters, digits);
-* :func:`read_result` runs in the grader's own process and trusts nothing:
+* :func:`read_results` runs in the grader's own process and trusts nothing:
   size cap, only the expected variables, only JSON of the allowed shapes;
   anything else is an unreadable answer or a problem line;
 * :func:`judge_plain` compares a plain value with the answers the grader
@@ -156,18 +156,31 @@ def _entries(text, variables):
     return answers, None
 
 
-def read_result(data: bytes, variables):
-    """(answers, problems) from the bytes a run sent back, read without trusting them.
+def read_results(data: bytes, variables, count: int) -> list:
+    """[(answers, problems)] for each of ``count`` runs, from the bytes a worker sent back, trusting nothing.
+
+    The worker sends ``{"runs": [{"answers": text, "problems": [...]}, ...]}``,
+    one entry per data set. A result that is not that shape, or holds the wrong
+    number of runs, gives every run no answers and a problem line.
+    """
+    try:
+        result = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        result = None
+    runs = result.get("runs") if isinstance(result, dict) else None
+    if not isinstance(runs, list) or len(runs) != count:
+        return [({}, ["the run's result could not be read (broken or forged), so no answer was taken from it"]) for _ in range(count)]
+    return [read_result(run, variables) for run in runs]
+
+
+def read_result(result, variables):
+    """(answers, problems) from one run's entry of the result, read without trusting it.
 
     ``answers`` maps each expected variable to an entry (``{"value": v}``,
     ``{"unanswered": True}`` or ``{"unreadable": why}``); anything missing or
     malformed becomes a problem line instead, never an exception.
     """
     variables = list(variables)
-    try:
-        result = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        result = None
     if not isinstance(result, dict):
         return {}, ["the run's result could not be read (broken or forged), so no answer was taken from it"]
     problems = result.get("problems")

@@ -377,8 +377,7 @@ def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
     notebook = {"cells": [{"cell_type": c.cell_type, "source": c.source} for c in instructor.cells]}
     with tempfile.TemporaryDirectory(prefix="generate-variant-") as scratch:
         make_variant(data_dir(), Path(scratch) / "data", GENERATION_VARIANT_SEED)
-        stored, _ = runner.run(notebook, variables, data_dir())
-        variant, _ = runner.run(notebook, variables, Path(scratch) / "data")
+        (stored, _), (variant, _) = runner.run_on(notebook, variables, [data_dir(), Path(scratch) / "data"])
     same, unchecked = [], []
     for question in key["questions"]:
         on_stored = canonical_or_none(question, stored.get(question["variable"]))

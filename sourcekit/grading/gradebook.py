@@ -53,9 +53,8 @@ from ..checks import KEY_DIR, MissingKeyError, load_key
 from ..paths import data_dir
 from . import INSTRUCTOR_DIR, MASTERS_DIR
 from . import sandbox as sandboxes
-from .answers import canonical_or_none, judge_plain, read_result
+from .answers import canonical_or_none, judge_plain, read_results
 from .variants import make_variant
-from .worker import export_cell_source
 
 #: The placeholder otter assign puts in a written answer's cell.
 WRITTEN_PLACEHOLDER = "_Type your answer here, replacing this text._"
@@ -156,17 +155,11 @@ def written_answers(notebook: dict) -> list:
     return counts
 
 
-def prepare(notebook: dict, variables, folder: Path, answers_path=None) -> Path:
-    """Write ``folder/run.ipynb``: the notebook's code cells, then the cell exporting ``variables``."""
-    import nbformat
-
-    runnable = nbformat.v4.new_notebook()
-    runnable.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    runnable.cells = [nbformat.v4.new_code_cell(_source(cell)) for cell in notebook["cells"] if cell.get("cell_type") == "code"]
-    export = export_cell_source(variables) if answers_path is None else export_cell_source(variables, str(answers_path))
-    runnable.cells.append(nbformat.v4.new_code_cell(export))
-    path = Path(folder) / "run.ipynb"
-    nbformat.write(runnable, path)
+def prepare(notebook: dict, variables, folder: Path) -> Path:
+    """Write ``folder/run.json``: the notebook's code cells in order and the answer variables to export."""
+    cells = [_source(cell) for cell in notebook["cells"] if cell.get("cell_type") == "code"]
+    path = Path(folder) / "run.json"
+    path.write_text(json.dumps({"cells": cells, "variables": list(variables)}), encoding="utf-8")
     os.chmod(folder, 0o755)
     os.chmod(path, 0o644)
     return path
@@ -196,29 +189,37 @@ class Runner:
 
     def run(self, notebook: dict, variables, data: Path):
         """(answers, problems) of one run of ``notebook`` with ``data`` as the course data."""
+        return self.run_on(notebook, variables, [data])[0]
+
+    def run_on(self, notebook: dict, variables, data_sets) -> list:
+        """[(answers, problems)] of ``notebook`` run once on each data set, in one sandbox.
+
+        One worker runs them one after another, each run forked fresh from the
+        worker's clean state (see :mod:`.worker`), each limited to ``max_time``.
+        """
+        data_sets = [Path(data) for data in data_sets]
         with tempfile.TemporaryDirectory(prefix="grade-") as private:
+            prepare(notebook, variables, Path(private))
             if self.sandboxed:
-                prepare(notebook, variables, Path(private))
                 uid = self.slots.get()
                 try:
-                    outcome = sandboxes.run(Path(private), data, uid, self.timeout, self.max_time, memory=self.memory)
+                    outcome = sandboxes.run(Path(private), data_sets, uid, self.timeout, self.max_time, memory=self.memory)
                 finally:
                     _end_processes_of(uid)
                     self.slots.put(uid)
             else:
-                answers_path = Path(private) / ".answers.json"
-                prepare(notebook, variables, Path(private), answers_path)
-                outcome = _run_unsandboxed(Path(private), data, answers_path, self.timeout, self.max_time)
-        answers, problems = read_result(outcome.result, variables)
+                outcome = _run_unsandboxed(Path(private), data_sets, self.timeout, self.max_time)
+        runs = read_results(outcome.result, variables, len(data_sets))
+        first_problems = runs[0][1]
         if outcome.timed_out:
-            problems.insert(0, f"still running after {self.max_time:g} s, so it was stopped with everything it started (an endless loop that ignores interrupts?)")
+            first_problems.insert(0, f"still running after {self.max_time * len(data_sets) + 60:g} s in all, so the sandbox was stopped with everything in it")
         elif not outcome.result:
             tail = [line for line in outcome.output_tail.splitlines() if line.strip()]
             why = tail[-1][:160] if tail else f"exit status {outcome.returncode}"
-            problems.insert(0, f"the run ended without a result ({why})")
+            first_problems.insert(0, f"the run ended without a result ({why})")
         if outcome.output_bytes > sandboxes.OUTPUT_BYTES:
-            problems.append(f"wrote {outcome.output_bytes / 2**20:.0f} MB straight to its output streams; it was discarded")
-        return answers, problems
+            first_problems.append(f"wrote {outcome.output_bytes / 2**20:.0f} MB straight to its output streams; it was discarded")
+        return runs
 
 
 def _end_processes_of(uid: int) -> None:
@@ -233,14 +234,17 @@ def _end_processes_of(uid: int) -> None:
             pass
 
 
-def _run_unsandboxed(private: Path, data: Path, answers_path: Path, timeout: float, max_time: float):
-    """The same run with no isolation at all (``--no-sandbox``): its own session, killed as a group."""
-    env = {**os.environ, "SHUSHA_COURSE_DATA": str(Path(data).resolve()), "MPLBACKEND": "agg"}
+def _run_unsandboxed(private: Path, data_sets, timeout: float, max_time: float):
+    """The same runs with no isolation at all (``--no-sandbox``): its own session, killed as a group."""
+    env = {**os.environ, "SHUSHA_COURSE_DATA": str(data_sets[0].resolve()), "MPLBACKEND": "agg"}
+    work = private / "work"
+    work.mkdir()
 
     def argv(result_fd):
-        return [sys.executable, "-m", "sourcekit.grading.worker", str(private / "run.ipynb"), str(timeout), str(result_fd), str(answers_path)]
+        return [sys.executable, "-m", "sourcekit.grading.worker", str(private / "run.json"), f"{timeout:g}", f"{max_time:g}",
+                str(work), *[str(data.resolve()) for data in data_sets], "--result-fd", str(result_fd)]
 
-    return sandboxes.run_worker(argv, max_time, cwd=private, env=env)
+    return sandboxes.run_worker(argv, max_time * len(data_sets) + 60, cwd=work, env=env)
 
 
 # --------------------------------------------------------------------------
@@ -289,8 +293,8 @@ def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expec
         raise MissingKeyError(f"the instructor copy of {exercise!r} cannot be read ({problem}); regenerate with `make exercises`")
     extra = _also_accepted(exercise)
     expected = Expected(exercise, questions, list(key.get("written", [])), {}, {})
-    for label, data, into in (("stored data", data_dir(), expected.stored), ("variant", variant_data, expected.variant)):
-        answers, problems = runner.run(solution, variables, data)
+    runs = runner.run_on(solution, variables, [data_dir(), variant_data])
+    for (label, into), (answers, problems) in zip((("stored data", expected.stored), ("variant", expected.variant)), runs):
         for question in questions:
             answer = canonical_or_none(question, answers.get(question["variable"]))
             if answer is None:
@@ -326,9 +330,9 @@ def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner
     for index, qid in enumerate(expected.written):
         words = counts[index] if index < len(counts) else 0
         row.written[qid] = f"to grade: {words} words" if words else "blank"
-    stored, problems = runner.run(notebook, variables, data_dir())
+    (stored, problems), (variant, variant_problems) = runner.run_on(notebook, variables, [data_dir(), runner.variant_data])
     row.problems += problems
-    variant, problems = runner.run(notebook, variables, runner.variant_data)
+    problems = variant_problems
     # A problem the instructor's own solution also has on the variant (a cell that names a document
     # by its stored id, say) is the variant's, not the student's.
     row.problems += [f"on the variant: {p}" for p in problems if p not in row.problems and p not in expected.variant_problems]

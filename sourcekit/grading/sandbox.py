@@ -1,18 +1,20 @@
-"""Run one notebook in a sandbox: bubblewrap namespaces, an unprivileged user, hard limits.
+"""Run one submission in a sandbox: bubblewrap namespaces, an unprivileged user, hard limits.
 
-Each run of a submission (and of the instructor's solutions, the same way) is
+Each submission (and the instructor's solutions, the same way) is one
 ``bwrap`` (Debian's ``bubblewrap``, the tool Flatpak uses) around
 ``prlimit`` and ``setpriv`` (util-linux) around the worker
-(:mod:`.worker`), so nothing here is a home-made jail:
+(:mod:`.worker`), which runs the notebook once per data set, so nothing here
+is a home-made jail:
 
 * **What it sees.** A read-only view of the system (``/usr``, ``/etc``), of
   Python and the course's virtual environment, of the ``sourcekit`` package
-  and of one data folder (the stored ``data/`` or a hidden variant) at
-  ``/course/data``; the notebook to run, read-only; a small private
-  ``tmpfs`` to work in. The keys, the instructor copies, the masters, the
-  other submissions and the gradebook are not in its file system at all.
-* **What it can reach.** Its own network namespace (loopback only, for the
-  kernel's own sockets), its own PID, IPC and UTS namespaces, a new session
+  and of the data sets (the stored ``data/``, then a hidden variant) at
+  ``/course/data-1``, ``/course/data-2``; the prepared notebook, read-only;
+  a small private ``tmpfs`` to work in; matplotlib's font list, read-only.
+  The keys, the instructor copies, the masters, the other submissions and
+  the gradebook are not in its file system at all.
+* **What it can reach.** Its own network namespace (loopback only, so no
+  network at all), its own PID, IPC and UTS namespaces, a new session
   (no terminal to inject into).
 * **Who it is.** An unprivileged user id of its own (one per parallel slot,
   so two sandboxes cannot signal each other or share a process budget), no
@@ -24,6 +26,8 @@ Each run of a submission (and of the instructor's solutions, the same way) is
 * **Nothing outlives it.** Every process it starts lives in its PID
   namespace, which the kernel empties when the sandbox's first process ends
   or is killed; ``--die-with-parent`` ends it if the grader itself dies.
+  Between its runs the worker kills every other process in the namespace, so
+  nothing the run on the stored data started is still there for the variant's.
 
 The result of a run is whatever the worker writes to an inherited pipe, read
 with a size cap: the exported answers and the list of problems, both checked
@@ -113,17 +117,44 @@ def _parents(destinations) -> list:
     return arguments
 
 
-def command(notebook_dir: Path, data: Path, uid: int, timeout: float, max_time: float, memory: int = MEMORY_BYTES, processes: int = MAX_PROCESSES) -> list:
-    """The full command line of one sandboxed run of the worker on ``notebook_dir/run.ipynb``."""
+#: Where the sandbox sees the data sets (the stored tables, then the hidden variant), in order.
+DATA_MOUNT = "/course/data-{}"
+
+
+def font_cache() -> Path:
+    """Matplotlib's font list, built once by the grader, so no sandbox rebuilds it (about half a second each).
+
+    Matplotlib looks for ``fontlist-v*.json`` in its cache folder (the sandbox's
+    ``MPLCONFIGDIR``) and scans every font on the system when it is missing.
+    The grader's own copy is bound read-only into each sandbox at that place;
+    the fonts it lists are system and virtual-environment files the sandbox sees
+    at the same paths. None if matplotlib cannot build one (the sandbox then builds its own).
+    """
+    try:
+        import matplotlib
+        from matplotlib import font_manager
+
+        path = Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json"
+        font_manager.fontManager  # builds and writes the cache if it is not there yet
+        return path if path.is_file() else None
+    except Exception:
+        return None
+
+
+def command(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, memory: int = MEMORY_BYTES, processes: int = MAX_PROCESSES, cpu_seconds: float = 600) -> list:
+    """The full command line of one sandboxed worker: ``run_dir/run.json`` run once on each data set."""
     bwrap, prlimit, setpriv = _tool("bwrap"), _tool("prlimit"), _tool("setpriv")
     home = "/submission/work"
+    mounts = [DATA_MOUNT.format(index + 1) for index in range(len(data_sets))]
+    fonts = font_cache()
+    font_bind = ["--ro-bind", str(fonts), f"/tmp/matplotlib/{fonts.name}"] if fonts else []
     return [
         bwrap,
         "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
         "--die-with-parent", "--new-session", "--hostname", "sandbox",
         "--clearenv",
         "--setenv", "HOME", home, "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "--setenv", "SHUSHA_COURSE_DATA", "/course/data", "--setenv", "MPLBACKEND", "agg",
+        "--setenv", "SHUSHA_COURSE_DATA", mounts[0], "--setenv", "MPLBACKEND", "agg",
         "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "IPYTHONDIR", "/tmp/ipython",
         "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/jupyter", "--setenv", "JUPYTER_PLATFORM_DIRS", "1",
         "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "LANG", "C.UTF-8",
@@ -132,18 +163,20 @@ def command(notebook_dir: Path, data: Path, uid: int, timeout: float, max_time: 
         # The private /tmp first: the project and its virtual environment may themselves live under
         # /tmp (a CI clone, say), and their binds must land on top of it, not be hidden by it.
         "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
-        *_parents([argument for argument in _python_binds() if argument.startswith("/")] + [str(PROJECT_ROOT / "sourcekit"), "/course/data", "/submission/in"]),
+        "--perms", "1777", "--dir", "/tmp/matplotlib", *font_bind,
+        *_parents([argument for argument in _python_binds() if argument.startswith("/")] + [str(PROJECT_ROOT / "sourcekit"), *mounts, "/submission/in"]),
         *_python_binds(),
         "--ro-bind", str(PROJECT_ROOT / "sourcekit"), str(PROJECT_ROOT / "sourcekit"),
-        "--ro-bind", str(Path(data).resolve()), "/course/data",
-        "--ro-bind", str(Path(notebook_dir).resolve()), "/submission/in",
+        *[argument for data, mount in zip(data_sets, mounts) for argument in ("--ro-bind", str(Path(data).resolve()), mount)],
+        "--ro-bind", str(Path(run_dir).resolve()), "/submission/in",
         "--proc", "/proc", "--dev", "/dev",
         "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", home,
         "--chdir", home,
-        prlimit, f"--as={memory}", f"--nproc={processes}", f"--cpu={int(max_time) + 1}",
+        prlimit, f"--as={memory}", f"--nproc={processes}", f"--cpu={int(cpu_seconds) + 1}",
         f"--fsize={FILE_BYTES}", "--core=0", "--",
         setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
-        sys.executable, "-m", "sourcekit.grading.worker", "/submission/in/run.ipynb", str(timeout),
+        sys.executable, "-m", "sourcekit.grading.worker", "/submission/in/run.json", f"{timeout:g}", f"{run_limit:g}", home,
+        *mounts, "--in-sandbox",
     ]
 
 
@@ -166,11 +199,15 @@ def _drain(stream, cap: int, keep: int, sink: dict) -> None:
     sink["data"], sink["total"] = bytes(kept), total
 
 
-def run(notebook_dir: Path, data: Path, uid: int, timeout: float, max_time: float, **limits) -> Outcome:
-    """Run the worker in a sandbox on ``notebook_dir/run.ipynb`` with ``data`` as the course data."""
-    argv = command(notebook_dir, data, uid, timeout, max_time, **limits)
+def run(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, **limits) -> Outcome:
+    """Run the worker in a sandbox on ``run_dir/run.json``, once per data set, each run at most ``run_limit``.
+
+    The whole sandbox is killed after all the runs' limits and a minute for its start, whatever is
+    left running in it.
+    """
+    argv = command(run_dir, data_sets, uid, timeout, run_limit, cpu_seconds=run_limit * len(data_sets) + 60, **limits)
     # The worker learns which inherited descriptor is its result channel from its command line.
-    return run_worker(lambda result_fd: [*argv, str(result_fd)], max_time)
+    return run_worker(lambda result_fd: [*argv, "--result-fd", str(result_fd)], run_limit * len(data_sets) + 60)
 
 
 def run_worker(argv_for, max_time: float, **popen) -> Outcome:
