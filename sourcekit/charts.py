@@ -13,6 +13,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 #: Okabe-Ito colour-blind-safe palette (Okabe & Ito, 2008, "Color Universal Design").
 OKABE_ITO = {
@@ -146,6 +147,38 @@ def _drawn(text) -> bool:
     return parent is None or parent.get_visible()
 
 
+def make_room_for_labels(ax, texts, axis: str = "both", rounds: int = 3):
+    """Widen the axes' limits until every label sits inside them.
+
+    A label written beside a point near the edge runs out of the axes: over
+    the tick labels, or past the figure's edge, which widens the saved image
+    and so shrinks every label on a phone (see :func:`shown_width`). The
+    limits grow to the labels' extent; a few rounds settle it, because the
+    axes keep their size while the data take less room. ``axis`` ("x", "y"
+    or "both") says which limits may grow: keep a limit that something is
+    drawn to (an open end's arrow) fixed.
+    """
+    figure = ax.figure
+    for _ in range(rounds):
+        figure.canvas.draw()
+        # A few points of air around the labels, measured on the page, not in data units.
+        union = Bbox.union([text.get_window_extent().padded(4 * figure.dpi / 72) for text in texts])
+        (ax0, ay0), (ax1, ay1) = ax.transData.inverted().transform(union.get_points())
+        x_limits = _grow(ax.get_xlim(), sorted((ax0, ax1))) if axis in ("x", "both") else ax.get_xlim()
+        y_limits = _grow(ax.get_ylim(), sorted((ay0, ay1))) if axis in ("y", "both") else ax.get_ylim()
+        if (x_limits, y_limits) == (ax.get_xlim(), ax.get_ylim()):
+            break
+        ax.set_xlim(*x_limits)
+        ax.set_ylim(*y_limits)
+
+
+def _grow(limits, extent):
+    """Axis limits widened to take in ``extent`` (low, high), keeping an inverted axis inverted."""
+    low, high = sorted(limits)
+    grown = (min(low, extent[0]), max(high, extent[1]))
+    return tuple(grown[::-1]) if limits[0] > limits[1] else grown
+
+
 def use_book_style():
     """Set matplotlib defaults for the book: readable text, no chart junk.
 
@@ -154,12 +187,20 @@ def use_book_style():
     """
     mpl.rcParams.update(
         {
-            "figure.figsize": (7.5, 4.2),
+            "figure.figsize": (FIGURE_WIDTH, 3.4),
             "figure.dpi": 100,
             "savefig.dpi": 150,
             "savefig.bbox": "tight",
-            "font.size": 11,
-            "axes.titlesize": 12,
+            # Every text size follows from the figure width (see min_font_size): "medium"
+            # text (ticks, labels, legends) is TEXT_SIZE, titles TITLE_SIZE.
+            "font.size": TEXT_SIZE,
+            "axes.titlesize": TITLE_SIZE,
+            "axes.labelsize": TEXT_SIZE,
+            "xtick.labelsize": TEXT_SIZE,
+            "ytick.labelsize": TEXT_SIZE,
+            "legend.fontsize": TEXT_SIZE,
+            "legend.title_fontsize": TEXT_SIZE,
+            "figure.titlesize": TITLE_SIZE,
             "axes.titleweight": "bold",
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -187,7 +228,7 @@ def serve_sharp_figures():
         set_matplotlib_formats("retina")
 
 
-def new_figure(width=7.5, height=4.2):
+def new_figure(width=FIGURE_WIDTH, height=3.4):
     """A figure and axes in the book's size, for charts built step by step.
 
     A width other than :data:`FIGURE_WIDTH` needs text of :func:`min_font_size`
