@@ -75,9 +75,14 @@ PHONE_WIDTH_PX = 345
 #: The smallest text a chart may show at that width, in CSS px.
 MIN_TEXT_PX = 11
 
+#: CSS px to the inch of a chart on a desktop page: matplotlib's inline backend shows a figure at
+#: figure.dpi (and "retina" halves its doubled pixels back to that size); a page never enlarges
+#: a chart beyond it, only shrinks it to the column.
+SCREEN_DPI = 100
+
 #: The width of every chart in the book, in inches. Narrow enough that a phone shrinks it only
 #: a little (text of :data:`TEXT_SIZE` stays at least :data:`MIN_TEXT_PX`), wide enough for the
-#: longest labels; on a desktop the chart is shown at its own size, 100 px to the inch.
+#: longest labels; on a desktop the chart is shown at its own size, :data:`SCREEN_DPI` px to the inch.
 FIGURE_WIDTH = 4.6
 
 #: What the saved image may add to :data:`FIGURE_WIDTH`: figures are saved with a tight
@@ -188,7 +193,7 @@ def use_book_style():
     mpl.rcParams.update(
         {
             "figure.figsize": (FIGURE_WIDTH, 3.4),
-            "figure.dpi": 100,
+            "figure.dpi": SCREEN_DPI,
             "savefig.dpi": 150,
             "savefig.bbox": "tight",
             # Every text size follows from the figure width (see min_font_size): "medium"

@@ -19,12 +19,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 import sourcekit.explorer
-from sourcekit.charts import FIGURE_WIDTH, MIN_TEXT_PX, PHONE_WIDTH_PX, shown_width, text_sizes_on_phone
+from sourcekit.charts import FIGURE_WIDTH, MIN_TEXT_PX, PHONE_WIDTH_PX, SCREEN_DPI, shown_width, text_sizes_on_phone
 from tests.test_chapters import CHAPTERS, chapter_source, code_cells
-
-#: matplotlib's inline backend shows a figure at figure.dpi CSS px to the inch (retina halves
-#: its 2x pixels back to that size); a page never enlarges it, only shrinks it to the column.
-INLINE_CSS_DPI = 100
 
 
 def measure(fig, where: str) -> dict:
@@ -130,7 +126,7 @@ def test_every_chart_text_is_at_least_11_px_on_a_phone(stem, monkeypatch):
         assert len(figure["sizes"]), f"{stem}, {figure['where']}: no text found to measure"
         # The formula assumes the page shrinks the image to the column; an image narrower than
         # the column would not be enlarged (inline figures), and its text would be smaller.
-        assert figure["width"] * INLINE_CSS_DPI >= PHONE_WIDTH_PX, f"{stem}, {figure['where']}: narrower than a phone's column"
+        assert figure["width"] * SCREEN_DPI >= PHONE_WIDTH_PX, f"{stem}, {figure['where']}: narrower than a phone's column"
     problems = too_small(measured)
     assert not problems, (
         f"{stem}: text under {MIN_TEXT_PX} px when the chart is shown {PHONE_WIDTH_PX} px wide "
