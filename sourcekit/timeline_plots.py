@@ -95,20 +95,22 @@ def report_groups(timeline: pd.DataFrame) -> pd.DataFrame:
     return groups
 
 
-def _lanes(ax, labels_top_down, fontsize=TEXT_SIZE):
+def _lanes(ax, labels_top_down, fontsize=TEXT_SIZE, rows=None):
     """Write each row's label above its lane instead of as a y tick label.
 
     Event labels are long; as tick labels they would take half the width of a
     phone screen. Written above the lane they leave the full width to the data.
+    ``rows`` gives each lane's height, top down (default: one unit apart).
     """
     n = len(labels_top_down)
-    for i, label in enumerate(labels_top_down):
-        ax.text(0.0, n - 1 - i + 0.42, label, transform=ax.get_yaxis_transform(), ha="left", va="center",
+    rows = [n - 1 - i for i in range(n)] if rows is None else list(rows)
+    for y, label in zip(rows, labels_top_down):
+        ax.text(0.0, y + 0.42, label, transform=ax.get_yaxis_transform(), ha="left", va="center",
                 fontsize=fontsize, color=OKABE_ITO["black"])
-    ax.set_yticks(range(n))
+    ax.set_yticks(rows)
     ax.set_yticklabels([])
     ax.tick_params(axis="y", length=0)
-    ax.set_ylim(-0.5, n - 0.2)
+    ax.set_ylim(min(rows) - 0.5, max(rows) + 0.8)
     ax.spines["left"].set_visible(False)
     ax.grid(axis="y", color=OKABE_ITO["grey"], alpha=0.25)
 
@@ -139,6 +141,10 @@ def _side_name(side):
     return {"document": "the document itself", "third party": "a third party"}.get(side, f"{side} side")
 
 
+#: Extra height, in rows, under a row whose marks are nudged apart.
+_NUDGED_ROOM = 0.35
+
+
 def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=FIGURE_WIDTH, height=None, date_format="%-d %b"):
     """Dot chart of events over time: one row per event, one mark per report.
 
@@ -156,11 +162,18 @@ def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=FIGUR
     if unknown:
         raise KeyError(f"event keys not in the table: {', '.join(unknown)}")
     timeline = timeline[timeline["event_key"].isin(order)]
-    if ax is None:
-        _, ax = new_figure(width, height or 0.5 * len(order) + 1.6)
-    labels = event_labels(timeline)
     groups = report_groups(timeline)
-    row_of = {key: len(order) - 1 - i for i, key in enumerate(order)}
+    # A row whose marks are nudged apart gets room below it for the lower mark's label,
+    # so that the label stays clear of the next row's name.
+    nudged = set(groups.groupby("event_key")["reporter_side"].nunique().loc[lambda sides: sides > 1].index)
+    row_of, y = {}, 0.0
+    for key in reversed(order):
+        y += _NUDGED_ROOM if key in nudged else 0.0
+        row_of[key] = y
+        y += 1.0
+    if ax is None:
+        _, ax = new_figure(width, height or 0.5 * y + 1.6)
+    labels = event_labels(timeline)
     any_span = False
     for key, in_row in groups.groupby("event_key", sort=False):
         sides = list(dict.fromkeys(in_row["reporter_side"]))
@@ -182,7 +195,7 @@ def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=FIGUR
             ax.annotate(group["documents"], (mdates.date2num(end if not left else start), y),
                         xytext=(-7 if left else 7, 0), textcoords="offset points", va="center",
                         ha="right" if left else "left", fontsize=TEXT_SIZE)
-    _lanes(ax, [labels[key] for key in order])
+    _lanes(ax, [labels[key] for key in order], rows=[row_of[key] for key in order])
     _date_axis(ax, date_format)
     ax.margins(x=0.1)
     _side_legend(ax, list(dict.fromkeys(groups["reporter_side"])), spans=any_span)
