@@ -541,6 +541,24 @@ def test_the_explorer_check_fails_without_the_browser_side_link():
         check_explorers(_embedded_page(unlinked), "sample")
 
 
+def test_an_explorer_view_is_no_wider_on_a_desktop_than_the_figures_around_it():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sourcekit.charts import SCREEN_DPI
+    from sourcekit.explorer import static_explorer
+
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.plot([0, 1], [0, 1])
+    with matplotlib.rc_context({"savefig.dpi": 150, "savefig.bbox": None}):
+        explorer = static_explorer({"a": fig}, "Show:", {"a": "A line rising from left to right, for the test."})
+    html = explorer.children[1].children[0].value
+    assert "width:100%" in html, "a view should fill a phone's column"
+    assert f"max-width:{4 * SCREEN_DPI}px" in html, f"a 4 in view should be at most {4 * SCREEN_DPI} px wide, as a figure is: {html[-80:]}"
+
+
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_each_explorer_embeds_one_view_per_option_for_use_without_a_kernel(built_site, stem):
     parsed, _ = parse_page(built_site, stem)
