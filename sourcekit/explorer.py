@@ -52,7 +52,7 @@ def static_explorer(views: dict, label: str, alt_texts: dict) -> widgets.VBox:
     ``alt_texts`` maps the same labels to a sentence stating what that view
     shows, used as the image's alt text. ``label`` names the dropdown for
     screen readers and sighted readers alike. Each view fills a phone's column
-    and, on a wider screen, is shown at the size of the chapter's figures
+    and, on a wider screen, is shown centred at the size of the chapter's figures
     (:func:`display_width`).
     """
     if set(views) != set(alt_texts):
@@ -68,7 +68,7 @@ def static_explorer(views: dict, label: str, alt_texts: dict) -> widgets.VBox:
         pages.append(
             widgets.HTML(
                 f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt_texts[option], quote=True)}" '
-                f'style="width:100%;max-width:{display_width(png)}px;height:auto">'
+                f'style="display:block;margin:0 auto;width:100%;max-width:{display_width(png)}px;height:auto">'
             )
         )
     dropdown = widgets.Dropdown(options=options, index=0, description=label, style={"description_width": "initial"}, layout=widgets.Layout(width="auto", max_width="100%"))
