@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from .charts import OKABE_ITO, side_colour, side_marker
+from .charts import FIGURE_WIDTH, OKABE_ITO, TEXT_SIZE, TITLE_SIZE, make_room_for_labels, side_colour, side_marker
 
 #: Qualifiers whose number is a bound the true figure does not reach
 #: ("more than 80" excludes 80, "nearly 1,200" excludes 1,200). They are
@@ -32,10 +32,6 @@ EXCLUSIVE_QUALIFIERS = ("more than", "nearly", "almost")
 #: The order and headings of the counted groups, broadest first.
 GROUP_TITLES = {"all": "All deaths", "military": "Military deaths", "civilian": "Civilian deaths"}
 
-#: Widest axis used for the 2020 figures, so explorer views stay comparable.
-_FIGURE_WIDTH = 4.6
-#: Text sizes chosen so that labels stay about 11 px high when a phone shrinks the chart to 345 px.
-_TEXT, _SMALL = 11.5, 10.5
 
 
 def format_count(value) -> str:
@@ -207,13 +203,13 @@ def _draw_one_range(ax, y, row, segment, part_label, limits):
         offset, align = (-9, 0), {"ha": "right", "va": "center"}
     else:
         offset, align = (2, -8), {"ha": "left", "va": "top"}
-    ax.annotate(label, xy=(bound, y), xytext=offset, textcoords="offset points", fontsize=_TEXT, **align)
+    ax.annotate(label, xy=(bound, y), xytext=offset, textcoords="offset points", fontsize=TEXT_SIZE, **align)
     # Who says it, in which document, as of when: a line above the bar rather
     # than a y-axis label, so the axis keeps the whole width on a phone.
     ax.annotate(
         f"{short_claimant(row['claimant'], width=200)} ({row['source_id']}, {format_as_of(row['as_of'], row['as_of_precision'])})",
-        xy=(0, y), xycoords=("axes fraction", "data"), xytext=(0, 8), textcoords="offset points",
-        ha="left", va="bottom", fontsize=_SMALL, color=OKABE_ITO["black"],
+        xy=(0, y), xycoords=("axes fraction", "data"), xytext=(0, 10), textcoords="offset points",
+        ha="left", va="bottom", fontsize=TEXT_SIZE, color=OKABE_ITO["black"],
     )
 
 
@@ -245,7 +241,7 @@ def draw_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
     heights = [len(group) for group in groups]
     fig, axes = plt.subplots(
         len(groups), 1, sharex=True, squeeze=False, layout="constrained",
-        figsize=(_FIGURE_WIDTH, 0.7 * sum(heights) + 0.5 * len(groups) + 1.1),
+        figsize=(FIGURE_WIDTH, 0.7 * sum(heights) + 0.5 * len(groups) + 1.1),
         gridspec_kw={"height_ratios": [h + 0.3 for h in heights]},
     )
     for ax, group in zip(axes[:, 0], groups):
@@ -256,7 +252,7 @@ def draw_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.set_ylim(len(group) - 0.55, -0.95)
-        ax.set_title(_group_title(group), loc="left", fontsize=_TEXT + 0.5)
+        ax.set_title(_group_title(group), loc="left", fontsize=TITLE_SIZE)
         ax.grid(axis="x", color=OKABE_ITO["grey"], alpha=0.25, linewidth=0.8)
         ax.set_axisbelow(True)
     bottom = axes[-1, 0]
@@ -265,20 +261,25 @@ def draw_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
     bottom.xaxis.set_major_locator(LogLocator(base=10))
     bottom.xaxis.set_major_formatter(FuncFormatter(lambda value, _: format_count(value)))
     bottom.xaxis.set_minor_formatter(NullFormatter())
-    bottom.set_xlabel(f"deaths in the {claims['conflict'].iloc[0]}\n(logarithmic scale: each step is ten times the last)", fontsize=_TEXT)
+    bottom.set_xlabel(f"deaths in the {claims['conflict'].iloc[0]}\n(logarithmic scale: each step is ten times the last)", fontsize=TEXT_SIZE)
     if title:
-        fig.suptitle(title, x=0.02, ha="left", fontsize=12, fontweight="bold")
+        fig.suptitle(title, x=0.02, ha="left", fontsize=TITLE_SIZE, fontweight="bold")
     fig.legend(
-        handles=_legend_handles(claims), loc="outside lower center", ncol=2, fontsize=_SMALL,
+        handles=_legend_handles(claims), loc="outside lower center", ncol=2, fontsize=TEXT_SIZE,
         handlelength=2.2, columnspacing=1.2,
     )
     return fig
 
 
+def _claim_label(side: str) -> str:
+    """A legend entry for a claimant's side, short enough for two columns on a phone: "Russian claim"."""
+    return {"third party": "third-party claim", "outlet": "the outlet's claim", "document": "the document's claim"}.get(side, f"{side} claim")
+
+
 def _legend_handles(claims):
     sides = list(dict.fromkeys(claims["claimant_side"]))
     handles = [
-        Line2D([], [], marker=side_marker(side), color=side_colour(side), linestyle="none", markersize=8, label=f"claimed by: {side}")
+        Line2D([], [], marker=side_marker(side), color=side_colour(side), linestyle="none", markersize=8, label=_claim_label(side))
         for side in sides
     ]
     grey = OKABE_ITO["black"]
@@ -365,7 +366,7 @@ def draw_running_total_check(claims: pd.DataFrame, check):
     values = [check["total"], check["implied_earlier"]] + [int(v) for v in (earlier["value_min"], earlier["value_max"]) if not pd.isna(v)]
     margin = max(20, (max(values) - min(values)) * 0.6)
     bottom, top = min(values) - 2 * margin, max(values) + margin
-    fig, ax = plt.subplots(figsize=(_FIGURE_WIDTH, 4.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.4), layout="constrained")
     dates = [format_as_of(earlier["as_of"], earlier["as_of_precision"]), format_as_of(total["as_of"], total["as_of_precision"])]
     x_earlier, x_total = 0.0, 1.0
 
@@ -379,32 +380,35 @@ def draw_running_total_check(claims: pd.DataFrame, check):
     included = earlier["qualifier"] not in EXCLUSIVE_QUALIFIERS
     ax.plot([x_earlier - 0.1], [int(bound)], marker=side_marker(earlier["claimant_side"]), markersize=10, linestyle="none",
             markerfacecolor=colour if included else "white", markeredgecolor=colour, markeredgewidth=1.8, gid=check["earlier_claim"], zorder=3)
-    ax.annotate(f"{check['earlier_wording']}\n(document {earlier['source_id']})", xy=(x_earlier - 0.1, int(bound)),
-                xytext=(-12, 0), textcoords="offset points", ha="right", va="center", fontsize=_TEXT)
+    labels = []
+    labels.append(ax.annotate(f"{check['earlier_wording']}\n(document {earlier['source_id']})", xy=(x_earlier - 0.1, int(bound)),
+                xytext=(0, 10), textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_SIZE))
 
     # The later total.
     colour = side_colour(total["claimant_side"])
     ax.plot([x_total], [check["total"]], marker=side_marker(total["claimant_side"]), markersize=10, color=colour, linestyle="none", gid=check["total_claim"], zorder=3)
-    ax.annotate(f"{format_count(check['total'])}\n(document {total['source_id']})", xy=(x_total, check["total"]),
-                xytext=(10, 0), textcoords="offset points", ha="left", va="center", fontsize=_TEXT)
+    labels.append(ax.annotate(f"{format_count(check['total'])}\n(document {total['source_id']})", xy=(x_total, check["total"]),
+                xytext=(10, 0), textcoords="offset points", ha="left", va="center", fontsize=TEXT_SIZE))
 
     # Working back: the total minus the new deaths.
     ax.annotate("", xy=(x_earlier + 0.1, check["implied_earlier"]), xytext=(x_total, check["total"]),
                 arrowprops={"arrowstyle": "-|>", "color": OKABE_ITO["black"], "linewidth": 1.2, "shrinkA": 6, "shrinkB": 6})
     middle = ((x_earlier + 0.1 + x_total) / 2, (check["implied_earlier"] + check["total"]) / 2)
-    ax.annotate(f"minus {format_count(check['new'])} new deaths", xy=middle, xytext=(4, -14), textcoords="offset points",
-                ha="left", va="top", fontsize=_TEXT)
+    labels.append(ax.annotate(f"minus {format_count(check['new'])} new deaths", xy=middle, xytext=(4, -14), textcoords="offset points",
+                ha="left", va="top", fontsize=TEXT_SIZE))
     ax.plot([x_earlier + 0.1], [check["implied_earlier"]], marker="*", markersize=14, color=OKABE_ITO["black"], linestyle="none", gid="implied-earlier", zorder=3)
-    ax.annotate(f"{format_count(check['total'])} − {format_count(check['new'])}\n= {format_count(check['implied_earlier'])} (computed)",
-                xy=(x_earlier + 0.1, check["implied_earlier"]), xytext=(10, -4), textcoords="offset points", ha="left", va="top", fontsize=_TEXT)
+    labels.append(ax.annotate(f"{format_count(check['total'])} − {format_count(check['new'])}\n= {format_count(check['implied_earlier'])} (computed)",
+                xy=(x_earlier + 0.1, check["implied_earlier"]), xytext=(10, -4), textcoords="offset points", ha="left", va="top", fontsize=TEXT_SIZE))
 
     ax.set_xticks([x_earlier, x_total], dates)
-    ax.set_xlim(-1.1, 1.75)
+    ax.set_xlim(-0.7, 1.6)
     ax.set_ylim(bottom, top)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_count(value)))
-    ax.set_ylabel(f"{total['counted_group']} deaths, {total['counted_side']} side", fontsize=_TEXT)
+    ax.set_ylabel(f"{total['counted_group']} deaths, {total['counted_side']} side", fontsize=TEXT_SIZE)
     ax.grid(axis="y", color=OKABE_ITO["grey"], alpha=0.25)
     ax.set_axisbelow(True)
+    # The y limits stay: the open end's arrow runs to the bottom one.
+    make_room_for_labels(ax, labels, axis="x")
     return fig
 
 

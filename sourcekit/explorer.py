@@ -14,6 +14,11 @@ import io
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
+from .charts import SCREEN_DPI
+
+#: The widest a view is shown when its PNG does not say its resolution.
+_FALLBACK_MAX_WIDTH = 760
+
 
 def figure_png(fig) -> bytes:
     """Render a matplotlib figure to PNG bytes and close it (so it is not shown twice)."""
@@ -23,13 +28,32 @@ def figure_png(fig) -> bytes:
     return buffer.getvalue()
 
 
+def display_width(png: bytes) -> int:
+    """The CSS width, in px, at which a PNG is shown the size of the book's other charts.
+
+    The chapters' figures appear at :data:`sourcekit.charts.SCREEN_DPI` px to
+    the inch; a view saved at a higher resolution (``savefig.dpi``, 150) would
+    otherwise fill the column on a desktop, half as large again as the figures
+    around it. Read from the PNG's header and its ``pHYs`` resolution, which
+    matplotlib writes; a PNG without one gets a fixed maximum width.
+    """
+    width = int.from_bytes(png[16:20], "big")
+    chunk = png.find(b"pHYs")
+    if chunk < 0 or png[chunk + 12] != 1:  # unit 1: pixels per metre
+        return min(width, _FALLBACK_MAX_WIDTH)
+    dpi = int.from_bytes(png[chunk + 4 : chunk + 8], "big") * 0.0254
+    return round(width / dpi * SCREEN_DPI)
+
+
 def static_explorer(views: dict, label: str, alt_texts: dict) -> widgets.VBox:
     """A dropdown that switches between pre-rendered views, with no kernel needed.
 
     ``views`` maps each option's label to a matplotlib figure (or PNG bytes);
     ``alt_texts`` maps the same labels to a sentence stating what that view
     shows, used as the image's alt text. ``label`` names the dropdown for
-    screen readers and sighted readers alike.
+    screen readers and sighted readers alike. Each view fills a phone's column
+    and, on a wider screen, is shown centred at the size of the chapter's figures
+    (:func:`display_width`).
     """
     if set(views) != set(alt_texts):
         raise ValueError("every view needs alt text: the keys of views and alt_texts must match")
@@ -44,7 +68,7 @@ def static_explorer(views: dict, label: str, alt_texts: dict) -> widgets.VBox:
         pages.append(
             widgets.HTML(
                 f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt_texts[option], quote=True)}" '
-                'style="width:100%;max-width:760px;height:auto">'
+                f'style="display:block;margin:0 auto;width:100%;max-width:{display_width(png)}px;height:auto">'
             )
         )
     dropdown = widgets.Dropdown(options=options, index=0, description=label, style={"description_width": "initial"}, layout=widgets.Layout(width="auto", max_width="100%"))

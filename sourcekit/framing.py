@@ -26,6 +26,7 @@ import re
 
 import pandas as pd
 
+from .charts import FIGURE_WIDTH, TEXT_SIZE
 from .text import split_sentences
 
 #: Words that say the city was (or was not) taken. "taken place" is excluded:
@@ -134,7 +135,7 @@ FRAMING_STYLE = {
 }
 
 
-def plot_framing_counts(counts: pd.DataFrame, ax=None, width=5.0, height=3.2):
+def plot_framing_counts(counts: pd.DataFrame, ax=None, width=FIGURE_WIDTH, height=3.2):
     """Stacked bars: how many capture sentences of each framing each document has.
 
     ``counts`` is :func:`framing_counts`. Each segment is labelled with its
@@ -153,12 +154,12 @@ def plot_framing_counts(counts: pd.DataFrame, ax=None, width=5.0, height=3.2):
                 edgecolor="#000000", linewidth=0.6, label=framing)
         for y, (start, value) in enumerate(zip(left, values)):
             if value:
-                ax.text(start + value / 2, y, str(value), ha="center", va="center", fontsize=10, color=style["text"],
+                ax.text(start + value / 2, y, str(value), ha="center", va="center", fontsize=TEXT_SIZE, color=style["text"],
                         bbox=None if style["text"] == "white" else dict(facecolor="white", edgecolor="none", pad=0.8))
         left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(range(len(rows)), rows)
     ax.set_ylabel("document")
     ax.set_xlabel("sentences about the capture")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.25), ncol=2, fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.25), ncol=2, fontsize=TEXT_SIZE)
     return ax

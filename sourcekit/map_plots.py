@@ -6,10 +6,12 @@ plotted from their cited coordinates on longitude/latitude axes corrected for
 latitude (see :func:`sourcekit.geo.lonlat_aspect`), labelled with both names.
 """
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .charts import OKABE_ITO, new_figure
+from .charts import FIGURE_WIDTH, OKABE_ITO, TEXT_SIZE, TITLE_SIZE, make_room_for_labels, new_figure
 from .geo import both_names, great_circle_km, lonlat_aspect
 from .names import VOICES
 
@@ -35,7 +37,20 @@ def _label_sides(places: pd.DataFrame, close_degrees: float = 0.2) -> dict:
     return sides
 
 
-def plot_places(places: pd.DataFrame, route=(), route_label="", ax=None, width=5.0, height=5.0):
+def _wrap_names(label: str, width: int = 22) -> str:
+    """Put a long list of names on two lines, breaking after the slash nearest the middle.
+
+    "Lachin corridor/Lachin/Berdzor" becomes "Lachin corridor/" over
+    "Lachin/Berdzor": every name stays, and the label takes half the width.
+    """
+    slashes = [i for i, c in enumerate(label) if c == "/"]
+    if len(label) <= width or not slashes:
+        return label
+    cut = min(slashes, key=lambda i: abs(i - len(label) / 2)) + 1
+    return label[:cut] + "\n" + label[cut:]
+
+
+def plot_places(places: pd.DataFrame, route=(), route_label="", ax=None, width=FIGURE_WIDTH, height=5.0):
     """Plot ``places`` by longitude and latitude, labelled with both names.
 
     ``route`` is an optional sequence of place ids joined by a dotted line in
@@ -57,21 +72,29 @@ def plot_places(places: pd.DataFrame, route=(), route_label="", ax=None, width=5
         ax.scatter(group["longitude"].astype(float), group["latitude"].astype(float), marker=KIND_MARKERS.get(kind, "o"),
                    s=55, color=OKABE_ITO["black"], edgecolor="white", linewidth=0.8, label=kind, zorder=3)
     sides = _label_sides(places)
+    labels = []
     for _, place in places.iterrows():
         side = sides[place["place_id"]]
-        ax.annotate(both_names(place), (float(place["longitude"]), float(place["latitude"])), xytext=(7 if side == "right" else -7, 0),
-                    textcoords="offset points", ha="left" if side == "right" else "right", va="center", fontsize=10,
-                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5))
+        labels.append(ax.annotate(
+            _wrap_names(both_names(place)), (float(place["longitude"]), float(place["latitude"])),
+            xytext=(7 if side == "right" else -7, 0), textcoords="offset points",
+            ha="left" if side == "right" else "right", va="center", fontsize=TEXT_SIZE,
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5),
+        ))
     ax.set_aspect(lonlat_aspect(places["latitude"]))
     ax.set_xlabel("longitude (° E)")
     ax.set_ylabel("latitude (° N)")
-    ax.margins(0.18)
+    ax.margins(0.12)
     # Below the axes: inside them, the legend covered the northernmost points on a phone.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=10)
+    # A long route label goes on two lines so that the legend is no wider than the chart.
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles, [textwrap.fill(name, 26) for name in names], loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              ncol=2, fontsize=TEXT_SIZE)
+    make_room_for_labels(ax, labels)
     return ax
 
 
-def plot_distance_claims(claims: pd.DataFrame, source_ids, ax=None, width=5.0, height=3.4):
+def plot_distance_claims(claims: pd.DataFrame, source_ids, ax=None, width=FIGURE_WIDTH, height=3.4):
     """One row per document: the distance it gives, beside the straight line.
 
     ``claims`` is :func:`sourcekit.geo.distance_claims_with_great_circle` for
@@ -93,20 +116,20 @@ def plot_distance_claims(claims: pd.DataFrame, source_ids, ax=None, width=5.0, h
     for y, source_id in enumerate(rows):
         group = by_source.get(source_id)
         if group is None:
-            ax.text(0.3, y, "gives no distance", va="center", fontsize=10, style="italic", bbox=_TEXT_BOX, zorder=4)
+            ax.text(0.3, y, "gives no distance", va="center", fontsize=TEXT_SIZE, style="italic", bbox=_TEXT_BOX, zorder=4)
             continue
         for _, claim in group.iterrows():
             if pd.isna(claim["km_max"]) and pd.isna(claim["km_min"]):
-                ax.text(0.3, y, f"“{claim['words']}”: no number", va="center", fontsize=10, bbox=_TEXT_BOX, zorder=4)
+                ax.text(0.3, y, f"“{claim['words']}”: no number", va="center", fontsize=TEXT_SIZE, bbox=_TEXT_BOX, zorder=4)
                 continue
             low = float(claim["km_min"]) if not pd.isna(claim["km_min"]) else 0.0
             high = float(claim["km_max"]) if not pd.isna(claim["km_max"]) else top
             ax.barh(y, high, height=0.55, color=OKABE_ITO["sky blue"], edgecolor=OKABE_ITO["black"], linewidth=0.6)
             if high > low:  # a range: mark the part the wording leaves open
                 ax.barh(y, high - low, left=low, height=0.55, color="white", hatch="//", edgecolor=OKABE_ITO["black"], linewidth=0.6)
-            ax.text(high + top * 0.015, y, f"“{claim['words']}”", va="center", fontsize=10)
+            ax.text(high + top * 0.015, y, f"“{claim['words']}”", va="center", fontsize=TEXT_SIZE)
     ax.axvline(straight, color=OKABE_ITO["vermillion"], linewidth=2, linestyle="--")
-    ax.text(straight, len(rows) - 0.45, f"  straight line: {straight:.1f} km", fontsize=10, va="bottom", ha="left")
+    ax.text(straight, len(rows) - 0.45, f"  straight line: {straight:.1f} km", fontsize=TEXT_SIZE, va="bottom", ha="left")
     ax.set_yticks(range(len(rows)), rows)
     ax.set_ylabel("document")
     ax.set_ylim(-0.6, len(rows) + 0.4)
@@ -126,15 +149,17 @@ _FORM_STYLES = [
 ]
 
 
-def plot_name_forms(usage: pd.DataFrame, referent: str, ax=None, width=5.0, height=None):
+def plot_name_forms(usage: pd.DataFrame, referent: str, ax=None, width=FIGURE_WIDTH, height=None):
     """How often each document uses each name for one referent, as grouped bars.
 
     ``usage`` is :func:`sourcekit.name_usage_table`. Each bar is split by
     voice, in the order of :data:`sourcekit.names.VOICES`: the document's own
     voice in full colour, reported speech paler, inside quotation palest. Every
-    bar is labelled with its name form, its count and the count in each voice
+    bar is labelled with its name form, its count and the count in each voice,
+    "Shusha 15 (7 · 7 · 1)", with the key to the brackets under the title
     (zeros included: a name a document never uses is the finding), so the
-    chart needs no legend and no reading depends on the shades. Returns the axes.
+    chart needs no legend and no reading depends on the shades. The labels are
+    short so that they fit beside the bars on a phone. Returns the axes.
     """
     rows = usage[usage["referent"] == referent]
     if rows.empty:
@@ -148,6 +173,7 @@ def plot_name_forms(usage: pd.DataFrame, referent: str, ax=None, width=5.0, heig
     totals = by_voice.sum(axis=1)
     bar = 0.8 / len(forms)
     top = max(int(totals.max()), 1)
+    labels = []
     for f, form in enumerate(forms):
         style = _FORM_STYLES[f % len(_FORM_STYLES)]
         for d, source_id in enumerate(documents):
@@ -159,13 +185,18 @@ def plot_name_forms(usage: pd.DataFrame, referent: str, ax=None, width=5.0, heig
                         edgecolor=OKABE_ITO["black"], linewidth=0.5)
                 left += width_of_voice
             value = int(totals.loc[(source_id, form)])
-            ax.text(value + top * 0.02, y, f"{form} {value}{_voice_split(by_voice.loc[(source_id, form)])}", va="center", fontsize=10)
+            labels.append(ax.text(value + top * 0.02, y, f"{form} {value}{_voice_split(by_voice.loc[(source_id, form)])}",
+                                  va="center", fontsize=TEXT_SIZE))
     ax.set_yticks(range(len(documents)), documents[::-1])
     ax.set_ylabel("document")
     ax.set_xlabel("times used (whole words)")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlim(0, top * 2.2)
-    ax.set_title(f"Names for {referent}", loc="left", fontsize=11)
+    ax.set_xlim(0, top * 1.6)
+    # The title, and under it the key to the brackets; the title is lifted to make room.
+    ax.set_title(f"Names for {referent}", loc="left", fontsize=TITLE_SIZE, pad=TEXT_SIZE * 1.3 + 8)
+    ax.annotate("in brackets: own voice · reported · quoted", xy=(0, 1), xycoords="axes fraction", xytext=(0, 5),
+                textcoords="offset points", ha="left", va="bottom", fontsize=TEXT_SIZE)
+    make_room_for_labels(ax, labels, axis="x")
     return ax
 
 
@@ -199,8 +230,13 @@ def _counts_by_voice(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _voice_split(counts, long=False) -> str:
-    """' (2 own, 1 reported, 3 quoted)' for a non-zero count; '' for zero."""
+    """' (2 · 1 · 3)' for a non-zero count, in the order own voice, reported, quoted; '' for zero.
+
+    ``long`` spells it out for alt text: ' (2 in its own voice, 1 in reported speech, 3 inside quotation)'.
+    """
     if int(counts.sum()) == 0:
         return ""
-    words = ("in its own voice", "in reported speech", "inside quotation") if long else ("own", "reported", "quoted")
+    if not long:
+        return " (" + " · ".join(str(int(counts[voice])) for voice in VOICES) + ")"
+    words = ("in its own voice", "in reported speech", "inside quotation")
     return " (" + ", ".join(f"{int(counts[voice])} {word}" for voice, word in zip(VOICES, words)) + ")"

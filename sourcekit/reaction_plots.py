@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from . import schema
-from .charts import OKABE_ITO, side_colour, side_marker
+from .charts import FIGURE_WIDTH, OKABE_ITO, TEXT_SIZE, side_colour, side_marker
 from .data import source_texts
 from .text import split_sentences, whole_word_pattern
 
@@ -52,9 +52,6 @@ ALLIANCE_PHRASES = (
 
 _REACTION_KINDS = next(c.choices for c in schema.REACTIONS.columns if c.name == "reaction_kind")
 _ACTOR_KINDS = next(c.choices for c in schema.REACTIONS.columns if c.name == "actor_kind")
-_FIGURE_WIDTH = 4.6
-#: Text sizes chosen so that labels stay about 11 px high when a phone shrinks the chart to 345 px.
-_TEXT, _SMALL = 11.5, 10.5
 
 
 def country_side(country: str) -> str:
@@ -109,7 +106,7 @@ def draw_count_matrix(table: pd.DataFrame, title: str = None, row_sides: dict = 
     if totals_label:
         table = pd.concat([table, table.sum(axis=0).to_frame(totals_label).T])
     n_rows, n_columns = table.shape
-    fig, ax = plt.subplots(figsize=(_FIGURE_WIDTH, 0.4 * n_rows + 2.3), layout="constrained")
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.4 * n_rows + 2.3), layout="constrained")
     largest = max(int(table.to_numpy().max()), 1)
     for y, (label, counts) in enumerate(table.iterrows()):
         side = (row_sides or {}).get(label)
@@ -119,12 +116,12 @@ def draw_count_matrix(table: pd.DataFrame, title: str = None, row_sides: dict = 
             if count == 0:
                 continue
             ax.scatter([x], [y], s=40 + 220 * (count / largest) ** 0.5, color=colour, marker=marker, zorder=3, gid=f"{label}|{table.columns[x]}")
-            ax.annotate(str(int(count)), xy=(x, y), xytext=(8, 0), textcoords="offset points", va="center", ha="left", fontsize=_TEXT)
+            ax.annotate(str(int(count)), xy=(x, y), xytext=(8, 0), textcoords="offset points", va="center", ha="left", fontsize=TEXT_SIZE)
     column_labels = [str(c) for c in table.columns]
     # Long column names are turned so that they do not run into each other.
     turn = max(len(label) for label in column_labels) > 6
-    ax.set_xticks(range(n_columns), column_labels, rotation=65 if turn else 0, ha="left" if turn else "center", rotation_mode="anchor", fontsize=_TEXT)
-    ax.set_yticks(range(n_rows), [textwrap.fill(str(r), 22) for r in table.index], fontsize=_TEXT)
+    ax.set_xticks(range(n_columns), column_labels, rotation=65 if turn else 0, ha="left" if turn else "center", rotation_mode="anchor", fontsize=TEXT_SIZE)
+    ax.set_yticks(range(n_rows), [textwrap.fill(str(r), 22) for r in table.index], fontsize=TEXT_SIZE)
     ax.set_xlim(-0.6, n_columns - 0.1)
     ax.set_ylim(n_rows - 0.5, -0.6)
     ax.xaxis.tick_top()
@@ -134,7 +131,7 @@ def draw_count_matrix(table: pd.DataFrame, title: str = None, row_sides: dict = 
     for spine in ax.spines.values():
         spine.set_visible(False)
     if title:
-        ax.set_xlabel(title, fontsize=_TEXT)
+        ax.set_xlabel(title, fontsize=TEXT_SIZE)
     return fig
 
 
@@ -184,7 +181,7 @@ def draw_reaction_timeline(reactions: pd.DataFrame):
     if dated.empty:
         raise ValueError("none of these reactions carries a date, so there is nothing to place on a timeline")
     undated = len(reactions) - len(dated)
-    fig, ax = plt.subplots(figsize=(_FIGURE_WIDTH, 0.37 * len(dated) + 2.0), layout="constrained")
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.37 * len(dated) + 2.0), layout="constrained")
     first, last = dated["start"].min(), dated["end"].max()
     middle = first + (last - first) / 2
     for y, row in dated.iterrows():
@@ -198,22 +195,22 @@ def draw_reaction_timeline(reactions: pd.DataFrame):
             anchor = row["end"] if row["start"] < middle else row["start"]
         left = anchor > middle
         ax.annotate(row["reaction_kind"], xy=(anchor, y), xytext=(-8 if left else 8, 0), textcoords="offset points",
-                    ha="right" if left else "left", va="center", fontsize=_TEXT)
-    ax.set_yticks(range(len(dated)), [f"{country} · {source}" for country, source in zip(dated["country"], dated["source_id"])], fontsize=_TEXT)
+                    ha="right" if left else "left", va="center", fontsize=TEXT_SIZE)
+    ax.set_yticks(range(len(dated)), [f"{country} · {source}" for country, source in zip(dated["country"], dated["source_id"])], fontsize=TEXT_SIZE)
     ax.set_ylim(len(dated) - 0.4, -0.6)
     ax.tick_params(axis="y", length=0)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    ax.tick_params(axis="x", labelsize=9.5)
+    ax.tick_params(axis="x", labelsize=TEXT_SIZE)
     ax.set_xlim(first - pd.Timedelta(days=6), last + pd.Timedelta(days=6))
     ax.grid(axis="x", color=OKABE_ITO["grey"], alpha=0.25)
     ax.set_axisbelow(True)
-    ax.set_title(f"{len(dated)} of {len(reactions)} reactions are dated,\n{undated} are not", loc="left", fontsize=_TEXT)
+    ax.set_title(f"{len(dated)} of {len(reactions)} reactions are dated,\n{undated} are not", loc="left", fontsize=TEXT_SIZE)
     legend = [
         Line2D([], [], marker="o", color=OKABE_ITO["black"], linestyle="none", markersize=7, label="dated to the day"),
         Line2D([], [], marker="|", color=OKABE_ITO["black"], linewidth=4, markersize=10, markeredgewidth=2, label="dated to the month only"),
     ]
-    fig.legend(handles=legend, loc="outside lower center", ncol=2, fontsize=_SMALL)
+    fig.legend(handles=legend, loc="outside lower center", ncol=2, fontsize=TEXT_SIZE)
     return fig
 
 

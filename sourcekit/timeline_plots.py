@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import ScaledTranslation
 
-from .charts import OKABE_ITO, new_figure, side_colour, side_marker
+from .charts import FIGURE_WIDTH, OKABE_ITO, TEXT_SIZE, new_figure, side_colour, side_marker
 
 #: Short words in event keys that are ordinary English, not abbreviations.
 _SHORT_WORDS = {"a", "an", "and", "at", "by", "for", "in", "is", "of", "on", "or", "the", "to", "up"}
@@ -95,20 +95,22 @@ def report_groups(timeline: pd.DataFrame) -> pd.DataFrame:
     return groups
 
 
-def _lanes(ax, labels_top_down, fontsize=11):
+def _lanes(ax, labels_top_down, fontsize=TEXT_SIZE, rows=None):
     """Write each row's label above its lane instead of as a y tick label.
 
     Event labels are long; as tick labels they would take half the width of a
     phone screen. Written above the lane they leave the full width to the data.
+    ``rows`` gives each lane's height, top down (default: one unit apart).
     """
     n = len(labels_top_down)
-    for i, label in enumerate(labels_top_down):
-        ax.text(0.0, n - 1 - i + 0.42, label, transform=ax.get_yaxis_transform(), ha="left", va="center",
+    rows = [n - 1 - i for i in range(n)] if rows is None else list(rows)
+    for y, label in zip(rows, labels_top_down):
+        ax.text(0.0, y + 0.42, label, transform=ax.get_yaxis_transform(), ha="left", va="center",
                 fontsize=fontsize, color=OKABE_ITO["black"])
-    ax.set_yticks(range(n))
+    ax.set_yticks(rows)
     ax.set_yticklabels([])
     ax.tick_params(axis="y", length=0)
-    ax.set_ylim(-0.5, n - 0.2)
+    ax.set_ylim(min(rows) - 0.5, max(rows) + 0.8)
     ax.spines["left"].set_visible(False)
     ax.grid(axis="y", color=OKABE_ITO["grey"], alpha=0.25)
 
@@ -126,20 +128,24 @@ def _side_legend(ax, sides, spans=False, extra=(), below_inches=0.45):
         for side in sides
     ]
     if spans:
-        handles.append(Patch(facecolor=OKABE_ITO["grey"], alpha=0.35, label="bar: month or year only"))
+        handles.append(Patch(facecolor=OKABE_ITO["grey"], alpha=0.35, label="month or year only"))
     handles.extend(extra)
     # Below the chart (half an inch under the axes, clear of the tick labels),
     # outside the data, so it never hides a mark.
     below = ax.transAxes + ScaledTranslation(0, -below_inches, ax.figure.dpi_scale_trans)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=below, ncol=2, fontsize=10,
-              title="reported by", title_fontsize=10, alignment="left")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=below, ncol=2, fontsize=TEXT_SIZE,
+              title="reported by", title_fontsize=TEXT_SIZE, alignment="left")
 
 
 def _side_name(side):
     return {"document": "the document itself", "third party": "a third party"}.get(side, f"{side} side")
 
 
-def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=5.0, height=None, date_format="%-d %b"):
+#: Extra height, in rows, under a row whose marks are nudged apart.
+_NUDGED_ROOM = 0.35
+
+
+def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=FIGURE_WIDTH, height=None, date_format="%-d %b"):
     """Dot chart of events over time: one row per event, one mark per report.
 
     Each mark is coloured and shaped by the reporting side and labelled with
@@ -156,11 +162,18 @@ def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=5.0, 
     if unknown:
         raise KeyError(f"event keys not in the table: {', '.join(unknown)}")
     timeline = timeline[timeline["event_key"].isin(order)]
-    if ax is None:
-        _, ax = new_figure(width, height or 0.5 * len(order) + 1.6)
-    labels = event_labels(timeline)
     groups = report_groups(timeline)
-    row_of = {key: len(order) - 1 - i for i, key in enumerate(order)}
+    # A row whose marks are nudged apart gets room below it for the lower mark's label,
+    # so that the label stays clear of the next row's name.
+    nudged = set(groups.groupby("event_key")["reporter_side"].nunique().loc[lambda sides: sides > 1].index)
+    row_of, y = {}, 0.0
+    for key in reversed(order):
+        y += _NUDGED_ROOM if key in nudged else 0.0
+        row_of[key] = y
+        y += 1.0
+    if ax is None:
+        _, ax = new_figure(width, height or 0.5 * y + 1.6)
+    labels = event_labels(timeline)
     any_span = False
     for key, in_row in groups.groupby("event_key", sort=False):
         sides = list(dict.fromkeys(in_row["reporter_side"]))
@@ -181,8 +194,8 @@ def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=5.0, 
             left = several_dates and group["date"] == first_date
             ax.annotate(group["documents"], (mdates.date2num(end if not left else start), y),
                         xytext=(-7 if left else 7, 0), textcoords="offset points", va="center",
-                        ha="right" if left else "left", fontsize=10)
-    _lanes(ax, [labels[key] for key in order])
+                        ha="right" if left else "left", fontsize=TEXT_SIZE)
+    _lanes(ax, [labels[key] for key in order], rows=[row_of[key] for key in order])
     _date_axis(ax, date_format)
     ax.margins(x=0.1)
     _side_legend(ax, list(dict.fromkeys(groups["reporter_side"])), spans=any_span)
@@ -205,7 +218,7 @@ def reports_matrix(timeline: pd.DataFrame, source_ids, order=None) -> pd.DataFra
     return table
 
 
-def plot_reports_matrix(timeline: pd.DataFrame, source_ids, order=None, ax=None, width=5.0, height=None):
+def plot_reports_matrix(timeline: pd.DataFrame, source_ids, order=None, ax=None, width=FIGURE_WIDTH, height=None):
     """Which document reports which event: a mark where it does, a dash where not.
 
     Marks take the colour and shape of the side the document says made the
@@ -223,7 +236,7 @@ def plot_reports_matrix(timeline: pd.DataFrame, source_ids, order=None, ax=None,
         for j, source_id in enumerate(matrix.columns):
             side = matrix.at[key, source_id]
             if not side:
-                ax.text(j, y, "–", ha="center", va="center", color=OKABE_ITO["grey"], fontsize=11)
+                ax.text(j, y, "–", ha="center", va="center", color=OKABE_ITO["grey"], fontsize=TEXT_SIZE)
                 continue
             side = side.split("; ")[0]
             sides_seen.append(side)
@@ -242,7 +255,7 @@ def plot_reports_matrix(timeline: pd.DataFrame, source_ids, order=None, ax=None,
     return ax
 
 
-def plot_document_coverage(timeline: pd.DataFrame, source_id: str, order=None, ax=None, width=5.0, height=None, date_format="%-d %b"):
+def plot_document_coverage(timeline: pd.DataFrame, source_id: str, order=None, ax=None, width=FIGURE_WIDTH, height=None, date_format="%-d %b"):
     """The events one document reports, against all the events in ``timeline``.
 
     Every event keeps its row in every view (so views can be compared); the
@@ -270,7 +283,7 @@ def plot_document_coverage(timeline: pd.DataFrame, source_id: str, order=None, a
         ax.plot([start + (end - start) / 2], [y], linestyle="", marker=side_marker(row.reporter_side), markersize=9,
                 color=side_colour(row.reporter_side), markeredgecolor=OKABE_ITO["black"], zorder=3)
     reported = mine["event_key"].nunique()
-    ax.set_title(f"Document {source_id} reports {reported} of these {len(order)} events", loc="left", fontsize=11)
+    ax.set_title(f"Document {source_id} reports {reported} of these {len(order)} events", loc="left", fontsize=TEXT_SIZE)
     _lanes(ax, [labels[key] for key in order])
     _date_axis(ax, date_format)
     ax.margins(x=0.08)

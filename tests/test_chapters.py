@@ -4,8 +4,9 @@ These tests hold for all four chapter pages (whoever writes them): each opens
 with a central question and the documents it uses, closes with what the
 sources disagree on; every chart has alt text that says something, a caption,
 a name, and its table one click away; loaded words appear only inside
-quotation marks; and each explorer carries one pre-rendered view per option,
-so it works in the published page with no kernel.
+quotation marks; and each explorer is numbered and captioned like a figure
+and carries one pre-rendered view per option, so it works in the published
+page with no kernel.
 
 The source-level tests are fast; the ones that read the built HTML use the
 session's ``built_site`` fixture and run last.
@@ -233,11 +234,16 @@ def test_each_chapter_closes_with_what_the_sources_disagree_on_and_a_summary(ste
     assert re.search(r"^##\s+Summary\s*$", source, re.M), f"{stem}: no '## Summary' section"
 
 
+def is_explorer(cell) -> bool:
+    return "static_explorer(" in cell["source"]
+
+
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_each_chart_has_alt_text_caption_name_and_its_table_folded_below(stem):
     source = chapter_source(stem)
     cells = code_cells(source)
-    charts = [i for i, cell in enumerate(cells) if (cell["metadata"].get("mystnb") or {}).get("figure")]
+    # Explorers are captioned figures too, but their alt text is per view (checked in the built page).
+    charts = [i for i, cell in enumerate(cells) if (cell["metadata"].get("mystnb") or {}).get("figure") and not is_explorer(cell)]
     assert len(charts) >= 2, f"{stem}: {len(charts)} chart(s) with a figure caption; the chapter needs at least two"
     for i in charts:
         options = cells[i]["metadata"]["mystnb"]
@@ -251,6 +257,53 @@ def test_each_chart_has_alt_text_caption_name_and_its_table_folded_below(stem):
         following = cells[i + 1] if i + 1 < len(cells) else {"metadata": {}}
         tags = following["metadata"].get("tags", [])
         assert {"hide-output", "hide-cell"} & set(tags), f"{stem}, {name}: the next cell should show the chart's table, folded (tags: hide-output or hide-cell)"
+
+
+#: Contested places and the names the course gives together (intro.md, "A note on names").
+BOTH_NAMES = ("Shusha/Shushi", "Stepanakert/Khankendi")
+
+
+def explorer_caption_problems(cell) -> list:
+    """Why an explorer cell's caption fails the course's standard; [] when it passes."""
+    figure = (cell["metadata"].get("mystnb") or {}).get("figure") or {}
+    caption, name = " ".join(str(figure.get("caption", "")).split()), figure.get("name", "")
+    problems = []
+    if not caption:
+        problems.append("no caption (mystnb: figure: caption), so it has no number either")
+    elif len(caption.split()) < 15:
+        problems.append(f"the caption should say what the explorer shows and from which table, got {caption!r}")
+    if not name:
+        problems.append("no name (mystnb: figure: name) for the text to refer to with {numref}")
+    for pair in BOTH_NAMES:
+        for single in pair.split("/"):
+            if re.search(rf"\b{single}\b", caption.replace(pair, "")):
+                problems.append(f"the caption names {single} alone; give both names, {pair}")
+    return problems
+
+
+def test_the_explorer_caption_check_rejects_a_missing_short_or_one_sided_caption():
+    cell = {"source": 'static_explorer(views, "Show:", alts)', "metadata": {}}
+    assert explorer_caption_problems(cell)
+    cell["metadata"] = {"mystnb": {"figure": {"caption": "Explorer: names.", "name": "fig-x"}}}
+    assert any("say what" in p for p in explorer_caption_problems(cell))
+    cell["metadata"]["mystnb"]["figure"]["caption"] = (
+        "Explorer: the names each document uses for Shusha, one view per referent, counted from the texts of the documents."
+    )
+    assert any("Shusha alone" in p for p in explorer_caption_problems(cell))
+    cell["metadata"]["mystnb"]["figure"]["caption"] = cell["metadata"]["mystnb"]["figure"]["caption"].replace("Shusha", "Shusha/Shushi")
+    assert explorer_caption_problems(cell) == []
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_each_explorer_has_a_numbered_caption_the_text_refers_to(stem):
+    source = chapter_source(stem)
+    explorers = [cell for cell in code_cells(source) if is_explorer(cell)]
+    assert explorers, f"{stem}: no explorer"
+    for cell in explorers:
+        problems = explorer_caption_problems(cell)
+        assert not problems, f"{stem}: explorer cell: " + "; ".join(problems)
+        name = cell["metadata"]["mystnb"]["figure"]["name"]
+        assert f"{{numref}}`{name}`" in source, f"{stem}: explorer {name} is never referred to in the text with {{numref}}"
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
@@ -300,7 +353,7 @@ class _PageParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.images, self.figures, self.widget_states, self.widget_views = [], [], [], []
-        self._figure_depth = 0
+        self._open_figures, self._in_caption = [], False
         self._script = None
         self._buffer = []
 
@@ -309,18 +362,28 @@ class _PageParser(HTMLParser):
         if tag == "img":
             self.images.append(attrs)
         elif tag == "figure":
-            self.figures.append({"id": attrs.get("id", ""), "caption": False})
-        elif tag == "figcaption" and self.figures:
-            self.figures[-1]["caption"] = True
+            self.figures.append({"id": attrs.get("id", ""), "caption": False, "caption_text": "", "widget": False})
+            self._open_figures.append(self.figures[-1])
+        elif tag == "figcaption" and self._open_figures:
+            self._open_figures[-1]["caption"] = True
+            self._in_caption = True
         elif tag == "script" and attrs.get("type") in ("application/vnd.jupyter.widget-state+json", "application/vnd.jupyter.widget-view+json"):
             self._script, self._buffer = attrs["type"], []
 
     def handle_data(self, data):
         if self._script:
             self._buffer.append(data)
+        elif self._in_caption:
+            self._open_figures[-1]["caption_text"] += data
 
     def handle_endtag(self, tag):
+        if tag == "figcaption":
+            self._in_caption = False
+        elif tag == "figure" and self._open_figures:
+            self._open_figures.pop()
         if tag == "script" and self._script:
+            if self._script.endswith("view+json") and self._open_figures:
+                self._open_figures[-1]["widget"] = True
             payload = json.loads("".join(self._buffer))
             (self.widget_states if self._script.endswith("state+json") else self.widget_views).append(payload)
             self._script = None
@@ -478,10 +541,38 @@ def test_the_explorer_check_fails_without_the_browser_side_link():
         check_explorers(_embedded_page(unlinked), "sample")
 
 
+def test_an_explorer_view_is_no_wider_on_a_desktop_than_the_figures_around_it():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sourcekit.charts import SCREEN_DPI
+    from sourcekit.explorer import static_explorer
+
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.plot([0, 1], [0, 1])
+    with matplotlib.rc_context({"savefig.dpi": 150, "savefig.bbox": None}):
+        explorer = static_explorer({"a": fig}, "Show:", {"a": "A line rising from left to right, for the test."})
+    html = explorer.children[1].children[0].value
+    assert "width:100%" in html, "a view should fill a phone's column"
+    assert f"max-width:{4 * SCREEN_DPI}px" in html, f"a 4 in view should be at most {4 * SCREEN_DPI} px wide, as a figure is: {html[-80:]}"
+
+
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_each_explorer_embeds_one_view_per_option_for_use_without_a_kernel(built_site, stem):
     parsed, _ = parse_page(built_site, stem)
     check_explorers(parsed, f"{stem}.html")
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_each_explorer_is_shown_as_a_numbered_captioned_figure(built_site, stem):
+    parsed, _ = parse_page(built_site, stem)
+    around_widgets = [f for f in parsed.figures if f["widget"]]
+    assert len(around_widgets) == len(parsed.widget_views), f"{stem}.html: {len(parsed.widget_views)} widget view(s), {len(around_widgets)} inside a <figure>"
+    for figure in around_widgets:
+        assert figure["id"] and figure["caption"], f"{stem}.html: an explorer's figure has no id or no caption"
+        assert re.match(r"\s*Fig\. \d+\.\d+", figure["caption_text"]), f"{stem}.html: the explorer's caption is not numbered: {figure['caption_text'][:80]!r}"
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
