@@ -475,6 +475,7 @@ async function openPage(context, base, page, result) {
 
 async function newContext(browser, viewport, result, device = {}) {
   const context = await browser.newContext({ viewport, serviceWorkers: 'block', ...device });
+  result.contexts.push(context); // so a page that stalls can be abandoned (see checkPageWithin)
   // Nothing leaves the machine: a request to another host is counted, then refused.
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
@@ -506,12 +507,42 @@ async function screenshot(tab, viewport, path) {
   await tab.setViewportSize(viewport);
 }
 
-async function checkPage(browser, base, page, screenshots, checkNavigation) {
+function emptyResult(page, checkNavigation) {
   const result = {
     page, external: [], consoleErrors: [], axe: [], images: [], overflow: [], explorers: [], quizzes: [], navigation: [],
     weight: null, weightProblems: [], sideways: [], sidewaysBoxes: 0,
     links: [], ids: [], seconds: 0, timing: {}, navigationChecked: !!checkNavigation,
   };
+  Object.defineProperty(result, 'contexts', { value: [], enumerable: false }); // not in the report
+  return result;
+}
+
+// How long one page's checks may take (a chapter takes about 30 s on 2 busy cores). A page that
+// takes longer has stalled in the browser (once, a page evaluation never answered): its browser
+// contexts are closed and it is checked once more from the start; a second stall fails the page.
+// SITE_CHECK_PAGE_SECONDS changes the limit (to see this path work: SITE_CHECK_PAGE_SECONDS=2).
+const PAGE_TIME_LIMIT_MS = Number(process.env.SITE_CHECK_PAGE_SECONDS || 240) * 1000;
+async function checkPageWithin(browser, base, page, screenshots, checkNavigation, say, limit = PAGE_TIME_LIMIT_MS) {
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    const holder = {};
+    let timer;
+    const stalled = new Promise((resolve) => { timer = setTimeout(() => resolve(null), limit); });
+    const checked = checkPage(browser, base, page, screenshots, checkNavigation, holder);
+    const result = await Promise.race([checked, stalled]);
+    clearTimeout(timer);
+    if (result) return result;
+    checked.catch(() => {}); // it fails once its contexts are closed; that failure is this stall
+    await Promise.all((holder.result?.contexts || []).map((context) => context.close().catch(() => {})));
+    say(`  ${page}: no answer from the browser after ${limit / 1000} s (attempt ${attempt} of 2)`);
+  }
+  const result = emptyResult(page, checkNavigation);
+  result.consoleErrors.push(`the page's checks did not finish in ${limit / 1000} s, twice: the browser stalled on it`);
+  return result;
+}
+
+async function checkPage(browser, base, page, screenshots, checkNavigation, holder = {}) {
+  const result = emptyResult(page, checkNavigation);
+  holder.result = result;
   const started = Date.now();
   let lap = Date.now();
   const timing = (step) => { result.timing[step] = (result.timing[step] || 0) + (Date.now() - lap) / 1000; lap = Date.now(); };
@@ -653,7 +684,7 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
     const worker = async () => {
       while (queue.length) {
         const page = queue.shift();
-        const result = await checkPage(browser, base, page, screenshots, navigationPages.has(page));
+        const result = await checkPageWithin(browser, base, page, screenshots, navigationPages.has(page), say);
         results.push(result);
         const bad = Object.entries(problemsOf(result)).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`);
         const steps = Object.entries(result.timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
