@@ -92,6 +92,8 @@ const BAD = page('A broken page', `
 <img src="b.png" alt="b.png">
 <p style="color:#bbbbbb;background:#ffffff">Text too faint to read.</p>
 <div style="width:1200px">A box wider than a phone.</div>
+<label for="squeezed">A long label that leaves the menu little room</label>
+<select id="squeezed" style="width:110px"><option>2020 war: military deaths</option><option>short</option></select>
 <a href="missing.html">a missing page</a> <a href="good.html#no-such-anchor">a missing anchor</a>
 <div class="static-explorer">
   <label for="stuck">Choose a view</label>
@@ -152,7 +154,8 @@ export async function selfTest(runCheck, port) {
     ['broken page: the image without alt fails axe', bad.axe.some((m) => m.includes('image-alt'))],
     ['broken page: the image without alt is caught', bad.images.some((m) => m.includes('no alt attribute'))],
     ['broken page: the file name as alt text is caught', bad.images.some((m) => m.includes('file name'))],
-    ['broken page: the overflow at phone width is caught', bad.overflow.length === 1],
+    ['broken page: the overflow at phone width is caught', bad.overflow.filter((m) => m.includes('px wide in a')).length === 1],
+    ['broken page: the menu that cuts off its option is caught', bad.overflow.some((m) => m.includes('cuts off: "2020 war: military deaths"')) && !bad.overflow.some((m) => m.includes('"short"'))],
     ['broken page: the explorer that never changes is caught', bad.explorers.length === 1 && bad.explorers[0].problems.length > 0],
     ['broken page: the quiz with no feedback is caught', bad.quizzes.length === 2 && bad.quizzes[0].problems.some((m) => m.includes('no feedback'))],
     ['broken page: the feedback outside a live region is caught', bad.quizzes[0].problems.some((m) => m.includes('live region'))],

@@ -195,6 +195,23 @@ function overflowProblems() {
   return [`page is ${scrollWidth} px wide in a ${width} px viewport: ${innermost.slice(0, 5).map(describe).join('; ') || 'no single element found'}`];
 }
 
+// Menus (an explorer's dropdown) whose options do not fit the menu at phone width: a reader sees
+// "2020 war: military dea" and cannot tell the options apart. Measured with the menu's own font,
+// leaving room for its padding and arrow.
+function cutOffMenuProblems() {
+  const problems = [];
+  const canvas = document.createElement('canvas').getContext('2d');
+  document.querySelectorAll('select').forEach((menu) => {
+    if (!menu.checkVisibility()) return;
+    const style = getComputedStyle(menu);
+    canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = menu.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+    const cut = [...menu.options].map((option) => option.text).filter((text) => canvas.measureText(text).width > room);
+    if (cut.length) problems.push(`menu "${(menu.labels?.[0]?.textContent || menu.id || 'select').trim().slice(0, 40)}" (${menu.clientWidth} px) cuts off: ${cut.slice(0, 3).map((t) => `"${t}"`).join(', ')}`);
+  });
+  return problems;
+}
+
 // Boxes a phone reader must swipe sideways (at 390 px): printed text (a stream or plain-text
 // output, often a quote a question depends on) must wrap instead; code and wide tables may scroll
 // but must say so (a visible ".course-scroll-hint" just above them). Returns the count and problems.
@@ -580,7 +597,7 @@ async function checkPage(browser, base, page, screenshots, checkNavigation, hold
   await phone.addInitScript(() => { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); });
   tab = await openPage(phone, base, page, result);
   timing('load');
-  result.overflow = await tab.evaluate(overflowProblems);
+  result.overflow = [...(await tab.evaluate(overflowProblems)), ...(await tab.evaluate(cutOffMenuProblems))];
   const sideways = await tab.evaluate(sidewaysProblems);
   result.sidewaysBoxes = sideways.count;
   result.sideways = sideways.problems;
