@@ -275,9 +275,18 @@ def plot_document_coverage(timeline: pd.DataFrame, source_id: str, order=None, a
         start, end = date_span(row.date, row.date_precision)
         ax.plot([start + (end - start) / 2], [row_of[row.event_key]], linestyle="", marker="o", markersize=4,
                 color=OKABE_ITO["grey"], alpha=0.6)
+    # Two reports of one event in the chosen document on different dates or by different sides (the
+    # ceasefire, dated 9 and 10 November by two voices in 000) may be a day apart: their marks are
+    # spread above and below the row's line, earliest on top, or one hides the other. Rows alike in
+    # both share a mark.
+    mine = mine.sort_values("date", kind="stable")
+    marks = mine[["event_key", "date", "reporter_side"]].drop_duplicates()
+    nth = marks.groupby("event_key").cumcount()
+    count = marks.groupby("event_key")["date"].transform("size")
+    offset_of = dict(zip(map(tuple, marks.to_numpy()), 0.3 * ((count - 1) / 2 - nth)))
     for row in mine.itertuples(index=False):
         start, end = date_span(row.date, row.date_precision)
-        y = row_of[row.event_key]
+        y = row_of[row.event_key] + offset_of[(row.event_key, row.date, row.reporter_side)]
         if end > start:
             ax.plot([start, end], [y, y], linewidth=7, color=side_colour(row.reporter_side), alpha=0.35, solid_capstyle="butt")
         ax.plot([start + (end - start) / 2], [y], linestyle="", marker=side_marker(row.reporter_side), markersize=9,

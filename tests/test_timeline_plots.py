@@ -110,3 +110,22 @@ def test_each_coverage_view_colours_exactly_that_documents_reports():
         for key in mine["event_key"].unique():
             assert labels[key] in text
         plt.close("all")
+
+
+def test_no_coverage_mark_hides_another_of_the_same_document():
+    # Document 000 dates the ceasefire 9 and 10 November in two voices: a day apart on the axis,
+    # the two marks would sit on top of each other without the nudge.
+    timeline = load_timeline()
+    order = event_order(timeline[timeline["date"] >= "2020-11-08"])
+    for sid in load_source_manifest()["source_id"]:
+        ax = plot_document_coverage(timeline, sid, order=order)
+        ax.figure.canvas.draw()
+        # Rows alike in date and side (004 has four of one event) share one mark: count it once.
+        centres = sorted({tuple(ax.transData.transform((matplotlib.dates.date2num(line.get_xdata()[0]), line.get_ydata()[0])).round(3))
+                          for line in _marks(ax) if line.get_markersize() > 5})
+        points_to_px = ax.figure.dpi / 72
+        for i, a in enumerate(centres):
+            for b in centres[i + 1:]:
+                distance = ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+                assert distance >= 9 * points_to_px, f"document {sid}: two marks {distance:.0f} px apart"
+        plt.close("all")
