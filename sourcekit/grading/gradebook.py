@@ -187,10 +187,6 @@ class Runner:
             for slot in range(64):
                 self.slots.put(sandboxes.BASE_UID + slot)
 
-    def run(self, notebook: dict, variables, data: Path):
-        """(answers, problems) of one run of ``notebook`` with ``data`` as the course data."""
-        return self.run_on(notebook, variables, [data])[0]
-
     def run_on(self, notebook: dict, variables, data_sets) -> list:
         """[(answers, problems)] of ``notebook`` run once on each data set, in one sandbox.
 
@@ -332,10 +328,9 @@ def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner
         row.written[qid] = f"to grade: {words} words" if words else "blank"
     (stored, problems), (variant, variant_problems) = runner.run_on(notebook, variables, [data_dir(), runner.variant_data])
     row.problems += problems
-    problems = variant_problems
     # A problem the instructor's own solution also has on the variant (a cell that names a document
     # by its stored id, say) is the variant's, not the student's.
-    row.problems += [f"on the variant: {p}" for p in problems if p not in row.problems and p not in expected.variant_problems]
+    row.problems += [f"on the variant: {p}" for p in variant_problems if p not in row.problems and p not in expected.variant_problems]
     if not stored and not variant:
         row.status = "not graded"
         return row
