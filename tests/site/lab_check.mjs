@@ -140,7 +140,17 @@ async function runAllCells(page, name) {
     .catch(async (error) => { await page.screenshot({ path: join(SCREENSHOTS, `lab-stuck-${name.replace(/\W+/g, '-')}.png`), fullPage: true }); throw error; });
   const seconds = (Date.now() - started) / 1000;
   console.log(`     ${name}: all cells ran in ${seconds.toFixed(1)} s`);
-  await page.waitForTimeout(1500); // let the last outputs (images, widgets) render
+  // Let the last outputs render: the kernel idle, every image decoded, and the number of outputs
+  // unchanged for a second (polled, so a slow machine waits longer instead of failing).
+  await page.waitForFunction(() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const idle = /\|\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || '');
+    const images = [...panel.querySelectorAll('.jp-OutputArea-output img')];
+    const count = panel.querySelectorAll('.jp-OutputArea-output').length;
+    const now = Date.now();
+    if (window.__outputCount !== count) { window.__outputCount = count; window.__outputSince = now; }
+    return idle && images.every((img) => img.complete) && now - window.__outputSince >= 1000;
+  }, null, { timeout: 60_000, polling: 200 }).catch(() => {});
   return seconds;
 }
 

@@ -148,6 +148,8 @@ export async function selfTest(runCheck, port) {
     ['clean page: its whole first visit is weighed, within the budget', good.weight && good.weight.requests >= 3 && good.weightProblems.length === 0],
     ['clean page: printed text wraps, and scrolling code says it scrolls', good.sideways.length === 0 && good.sidewaysBoxes === 1],
     ['clean page: its links resolve', !brokenLinks.some((line) => line.startsWith('good.html'))],
+    ['clean page: passes at the first check, not only when checked again', !good.flaky],
+    ['broken page: still fails when it is checked again (a retry forgives only what does not come back)', !bad.flaky],
     ['broken page: the request to another host is caught', bad.external.some((url) => url.includes('example.com'))],
     ['broken page: the console error is caught', bad.consoleErrors.some((m) => m.includes('a script failed'))],
     ['broken page: the faint text fails axe colour contrast', bad.axe.some((m) => m.includes('color-contrast'))],
