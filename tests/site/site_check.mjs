@@ -553,6 +553,8 @@ const SCREENSHOT_MAX_HEIGHT = 16000;
 async function screenshot(tab, viewport, path) {
   const height = await tab.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));
   await tab.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), SCREENSHOT_MAX_HEIGHT) });
+  // From the top of the page (answering the quizzes scrolls a page taller than the limit).
+  await tab.evaluate(() => window.scrollTo(0, 0));
   await settle(tab);
   await tab.screenshot({ path });
   await tab.setViewportSize(viewport);
@@ -622,7 +624,11 @@ async function checkPage(browser, base, page, screenshots, checkNavigation, hold
   timing('interactive');
   if (checkNavigation) result.navigation.push(...(await checkDesktopNavigation(tab)).map((m) => `desktop: ${m}`));
   timing('navigation');
+  // Closing a context aborts what it still loads (a lazy image the screenshot scrolled into view,
+  // on a slow machine): those aborts are the check's doing, not the page's.
+  result.leftPage = true;
   await desktop.close();
+  result.leftPage = false;
 
   // Phone: loaded at phone width, as a phone would (scripts that measure the layout run at that width).
   // In dark mode (the theme reads the reader's choice from localStorage), so that axe sees both
@@ -642,6 +648,7 @@ async function checkPage(browser, base, page, screenshots, checkNavigation, hold
   timing('screenshot');
   if (checkNavigation) result.navigation.push(...(await checkPhoneNavigation(tab, base, result)).map((m) => `phone: ${m}`));
   timing('navigation');
+  result.leftPage = true;
   await phone.close();
   result.seconds = (Date.now() - started) / 1000;
   delete result.leftPage;
