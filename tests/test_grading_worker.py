@@ -94,3 +94,51 @@ def test_a_run_that_kills_itself_is_reported_and_the_next_run_still_happens(runn
     assert stored == {} or values(stored) == {"marker": None}
     assert any("ended before it finished" in p for p in stored_problems)
     assert values(variant) == {"marker": "variant"} and variant_problems == []
+
+
+#: Another grading run on the same machine: it claims a sandbox user id and runs a process as it.
+OTHER_GRADING_RUN = """
+import subprocess
+from sourcekit.grading.sandbox import claimed_uid
+with claimed_uid() as uid:
+    child = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "sleep", "120"])
+    print(uid, child.pid, flush=True)
+    child.wait()
+"""
+
+
+def test_two_grading_runs_at_once_never_share_a_sandbox_user(two_data_sets):
+    # Two `make grade` at once used to hand out the same user ids, and each run's clean-up killed
+    # every process of its id: the other run's sandbox with it. Now an id is claimed with a lock
+    # every run honours; when the run holding it dies, the lock goes with it and whatever it left
+    # running as that id is ended by the next run that claims it.
+    import subprocess
+    import sys
+
+    import psutil
+
+    from sourcekit.grading import sandbox
+
+    require_sandbox()
+    other = subprocess.Popen([sys.executable, "-c", OTHER_GRADING_RUN], stdout=subprocess.PIPE, text=True)
+    uid = None
+    try:
+        uid, pid = map(int, other.stdout.readline().split())
+        runner = Runner(timeout=10, max_time=60, sandboxed=True)
+        for answers, problems in runner.run_on(notebook("x = 1"), ["x"], two_data_sets):
+            assert values(answers) == {"x": 1} and problems == []
+        with sandbox.claimed_uid() as mine:
+            assert mine != uid
+        assert psutil.Process(pid).is_running() and psutil.Process(pid).uids().real == uid
+        other.kill()  # the other run dies; its process as `uid` is orphaned, still running
+        other.wait(timeout=10)
+        assert psutil.Process(pid).is_running()
+        claimed = []
+        with sandbox.claimed_uid() as first, sandbox.claimed_uid() as second:
+            claimed += [first, second]
+        assert uid in claimed and len(set(claimed)) == 2
+        psutil.Process(pid).wait(timeout=10)  # ended when its id was claimed again
+    finally:
+        other.kill()
+        if uid is not None:
+            sandbox.end_processes_of(uid)

@@ -38,7 +38,6 @@ import csv
 import hashlib
 import json
 import os
-import queue
 import re
 import secrets
 import shutil
@@ -178,14 +177,7 @@ class Runner:
     max_time: float = 600
     sandboxed: bool = True
     memory: int = sandboxes.MEMORY_BYTES
-    slots: "queue.Queue" = None
     variant_data: Path = None
-
-    def __post_init__(self):
-        if self.slots is None:
-            self.slots = queue.Queue()
-            for slot in range(64):
-                self.slots.put(sandboxes.BASE_UID + slot)
 
     def run_on(self, notebook: dict, variables, data_sets) -> list:
         """[(answers, problems)] of ``notebook`` run once on each data set, in one sandbox.
@@ -197,12 +189,8 @@ class Runner:
         with tempfile.TemporaryDirectory(prefix="grade-") as private:
             prepare(notebook, variables, Path(private))
             if self.sandboxed:
-                uid = self.slots.get()
-                try:
+                with sandboxes.claimed_uid() as uid:
                     outcome = sandboxes.run(Path(private), data_sets, uid, self.timeout, self.max_time, memory=self.memory)
-                finally:
-                    _end_processes_of(uid)
-                    self.slots.put(uid)
             else:
                 outcome = _run_unsandboxed(Path(private), data_sets, self.timeout, self.max_time)
         runs = read_results(outcome.result, variables, len(data_sets))
@@ -216,18 +204,6 @@ class Runner:
         if outcome.output_bytes > sandboxes.OUTPUT_BYTES:
             first_problems.append(f"wrote {outcome.output_bytes / 2**20:.0f} MB straight to its output streams; it was discarded")
         return runs
-
-
-def _end_processes_of(uid: int) -> None:
-    """A safety net: end any process still running as a sandbox's user id (the PID namespace should have)."""
-    import psutil
-
-    for process in psutil.process_iter(["uids"]):
-        try:
-            if process.info["uids"] and process.info["uids"].real == uid:
-                process.kill()
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
 
 
 def _run_unsandboxed(private: Path, data_sets, timeout: float, max_time: float):

@@ -18,7 +18,10 @@ is a home-made jail:
   (no terminal to inject into).
 * **Who it is.** An unprivileged user id of its own (one per parallel slot,
   so two sandboxes cannot signal each other or share a process budget), no
-  capabilities, ``no_new_privs``.
+  capabilities, ``no_new_privs``. A user id is claimed with a lock that every
+  grading run on the machine honours (:func:`claimed_uid`), so two runs at
+  once (an instructor grading two sections) never share one, and one run's
+  clean-up never kills the other's sandbox.
 * **Limits.** Address space (memory), number of processes and threads, CPU
   seconds, file size, size of its ``tmpfs``; output beyond a cap is
   discarded, never held in the grader's memory; a wall-clock limit after
@@ -34,6 +37,7 @@ with a size cap: the exported answers and the list of problems, both checked
 again by the grader (:mod:`.answers`), never executed or trusted.
 """
 
+import fcntl
 import os
 import shutil
 import signal
@@ -41,6 +45,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +53,10 @@ from ..paths import PROJECT_ROOT
 
 #: First of the unprivileged user ids the sandboxes run as (slot n runs as BASE_UID + n).
 BASE_UID = 61000
+#: How many of them there are: the most sandboxes that can run at once on one machine.
+SLOTS = 64
+#: Where a grading run claims a user id (one lock file each; root's, and not in any sandbox).
+UID_LOCKS = Path("/run/shusha-grader")
 #: Limits of one sandboxed run (overridable per run).
 MEMORY_BYTES = 3 * 2**30
 MAX_PROCESSES = 256  # processes *and threads* of the sandbox's user id
@@ -139,6 +148,49 @@ def font_cache() -> Path:
         return path if path.is_file() else None
     except Exception:
         return None
+
+
+@contextmanager
+def claimed_uid(poll: float = 0.2):
+    """A sandbox user id that no other sandbox on this machine is using, held for the ``with`` block.
+
+    Each id has its own lock file under :data:`UID_LOCKS`, claimed with an
+    exclusive ``flock``: threads of one grading run and separate grading runs
+    (two ``make grade`` at once) all skip an id that is held, and wait when
+    every id is. The kernel releases the lock when its holder dies, so a
+    grader that was killed leaves nothing claimed. Whatever still runs as the
+    id (left by a grader that died) is ended before the id is used, and
+    everything is ended again when the block ends.
+    """
+    UID_LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+    while True:
+        for uid in range(BASE_UID, BASE_UID + SLOTS):
+            handle = os.open(UID_LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(handle)
+                continue
+            try:
+                end_processes_of(uid)
+                yield uid
+            finally:
+                end_processes_of(uid)
+                os.close(handle)  # releases the lock
+            return
+        time.sleep(poll)
+
+
+def end_processes_of(uid: int) -> None:
+    """A safety net: end any process still running as a sandbox's user id (the PID namespace should have)."""
+    import psutil
+
+    for process in psutil.process_iter(["uids"]):
+        try:
+            if process.info["uids"] and process.info["uids"].real == uid:
+                process.kill()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
 
 
 def command(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, memory: int = MEMORY_BYTES, processes: int = MAX_PROCESSES, cpu_seconds: float = 600) -> list:
