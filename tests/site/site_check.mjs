@@ -314,16 +314,16 @@ async function checkExplorers(page) {
     const viewOf = (box) => [...box.querySelectorAll('img')]
       .filter((img) => img.checkVisibility() && img.getBoundingClientRect().height > 0)
       .map((img) => `${img.alt}|${img.src.length}|${img.src.slice(-64)}`).join('\n');
-    const handle = await explorer.elementHandle();
     let previous = await explorer.evaluate(viewOf);
     for (let index = 0; index < options.length; index += 1) {
       await select.selectOption({ index });
-      // The first option may be the one already shown; any other must bring a view of its own.
-      if (index > 0) await waitUntil(page, ([box, before, source]) => {
-        const now = new Function(`return (${source})`)()(box);
-        return now && now !== before;
-      }, [handle, previous, viewOf.toString()]);
-      const view = await explorer.evaluate(viewOf);
+      // The first option may be the one already shown; any other must bring a view of its own
+      // (polled up to STEP_TIMEOUT_MS; an explorer that never changes is then reported below).
+      let view = await explorer.evaluate(viewOf);
+      for (const until = Date.now() + STEP_TIMEOUT_MS; index > 0 && (!view || view === previous) && Date.now() < until;) {
+        await page.waitForTimeout(50);
+        view = await explorer.evaluate(viewOf);
+      }
       previous = view;
       if (!view) problems.push(`option "${options[index]}" shows no visible view`);
       else if (seen.has(view)) problems.push(`option "${options[index]}" shows the same view as "${seen.get(view)}"`);
