@@ -392,9 +392,9 @@ def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
             question["on_variant"] = "changes"
     lines = []
     if same:
-        lines.append(f"\nAnswers the hidden variant does not change (a judgement, or a count that relabelling keeps): {', '.join(same)}. For these the grade cannot tell a typed answer from a computed one.\n")
+        lines.append(f"\nAnswers the hidden variant does not change (a judgement, or a count that relabelling keeps): {', '.join(same)}. For these the grade cannot tell a typed answer from a computed one. (Found on the variant this guide was made with; each grading run draws its own variant, and its summary lists the questions for that run.)\n")
     if unchecked:
-        lines.append(f"\nQuestions graded on the stored data only (the solution names a document by its stored id, so it has no answer on the variant): {', '.join(unchecked)}.\n")
+        lines.append(f"\nQuestions graded on the stored data only (the solution names a document by its stored id, so it has no answer on the variant): {', '.join(unchecked)}. Which questions these are depends on the relabelling: each grading run draws its own variant, and its summary lists them for that run.\n")
     return "".join(lines)
 
 
