@@ -95,7 +95,7 @@ bench: $(STAMP) $(VENDORED)
 # masters in exercises/source/ (a notebook someone has worked in is saved aside, never overwritten).
 .PHONY: exercises grade
 exercises: $(STAMP)
-	$(PY) -m sourcekit.grading.generate
+	$(PY) -m sourcekit_instructor.assign
 
 # Grade a folder of submitted notebooks: make grade SUBMISSIONS=dir [OUT=gradebook.csv] [GRADE_FLAGS="--lms canvas"].
 # Each submission runs in a bubblewrap sandbox (installed here with apt-get when run as root, as
@@ -112,7 +112,7 @@ $(BWRAP):
 shell_quote = '$(subst ','\'',$(1))'
 grade: $(STAMP) $(if $(NO_SANDBOX),,$(BWRAP))
 	@test -n $(call shell_quote,$(value SUBMISSIONS)) || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [OUT=gradebook.csv] [NO_SANDBOX=1]" >&2; exit 2; }
-	$(PY) -m sourcekit.grading $(call shell_quote,$(value SUBMISSIONS)) --out $(call shell_quote,$(value OUT)) $(if $(NO_SANDBOX),--no-sandbox) $(GRADE_FLAGS)
+	$(PY) -m sourcekit_instructor.grade $(call shell_quote,$(value SUBMISSIONS)) --out $(call shell_quote,$(value OUT)) $(if $(NO_SANDBOX),--no-sandbox) $(GRADE_FLAGS)
 
 # The attacks on the grader (tests/test_grading_attacks.py), each a real submission graded in the
 # sandbox; `make test` runs them too. About 3 minutes on 2 cores.

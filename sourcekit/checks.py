@@ -26,7 +26,7 @@ feedback on an answer, which often names it, is sealed with that answer
 The check is *formative*: it teaches, it does not grade. The answer spaces
 are small and the key is public, so a loop over ``check()`` or a search of
 the digests can find an answer; the gradebook therefore never uses these
-keys. Grading (:mod:`sourcekit.grading.gradebook`) runs each submission in a
+keys. Grading (:mod:`sourcekit_instructor.grade`) runs each submission in a
 sandbox that cannot see the keys, on the stored data and on a hidden
 variant, and judges the exported answers with the same readers
 (:func:`read_answer`) against answers it computes from the instructor's
@@ -433,13 +433,3 @@ class AnswerChecker:
 def answer_checker(exercise: str) -> AnswerChecker:
     """The check function of an exercise notebook: ``check = answer_checker("provenance")``."""
     return AnswerChecker(exercise)
-
-
-def grade_answers(exercise: str, namespace: dict, key_dir=None) -> list:
-    """Verdicts for every auto-graded question of ``exercise``, read from ``namespace``.
-
-    The self-check's verdicts for a whole notebook (formative; the gradebook
-    does not use this: see :mod:`sourcekit.grading.gradebook`).
-    """
-    key = load_key(exercise, key_dir)
-    return [judge(q, key["salt"], exercise, namespace.get(q["variable"], UNANSWERED)) for q in key["questions"]]

@@ -27,7 +27,7 @@ import re
 import pandas as pd
 
 from .charts import FIGURE_WIDTH, TEXT_SIZE
-from .text import split_sentences
+from .text import quoted_spans, split_sentences
 
 #: Words that say the city was (or was not) taken. "taken place" is excluded:
 #: "the most ferocious combat had taken place" is not about a capture.
@@ -55,17 +55,6 @@ ATTRIBUTION_CUES = re.compile(
 
 #: The three framings, from least to most committed.
 FRAMINGS = ("conditional", "attributed", "stated as fact")
-
-#: Quoted passages: double quotes straight or curly, curly single quotes, and
-#: straight single quotes that open after a non-letter and close before one
-#: (so the apostrophe in "country's" opens nothing).
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<![\w])'[^']*'(?![\w])")
-
-
-def quoted_spans(sentence: str) -> list:
-    """(start, end) of every quoted passage in a sentence."""
-    return [match.span() for match in _QUOTED.finditer(sentence)]
-
 
 def classify_framing(sentence: str) -> tuple:
     """Return ``(framing, cue)`` for a sentence about the capture, by the module's rule.

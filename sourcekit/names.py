@@ -24,7 +24,7 @@ import re
 
 import pandas as pd
 
-from .text import split_sentences, whole_word_pattern
+from .text import quoted_spans, split_sentences, whole_word_pattern
 
 #: The name forms compared, grouped by what they refer to. Each group's forms
 #: are matched together, longest first, so "Nagorno-Karabakh" is counted once
@@ -47,44 +47,6 @@ SPEECH_MARKERS = re.compile(
     r"reported|reports|wrote|denied|deny|accused|accuse|insisting|insisted|added|noted|"
     r"promised|pledged|pledging|called|described|decried|according to|qualified)\b"
 )
-
-_OPENERS = {"“": "”", "‘": "’", '"': '"'}
-
-
-def quoted_spans(line: str) -> list:
-    """(start, end) of each stretch of ``line`` inside quotation marks.
-
-    Curly double quotes pair by direction; straight double quotes pair in
-    order. A quotation still open at the end of the line runs to its end (the
-    extract of document 000 breaks quotations across lines), and a closing
-    mark with no opening before it closes a quotation that began on an
-    earlier line or in an earlier sentence. Curly single quotes are read only
-    where one opens (‘), so apostrophes (’) stay apostrophes.
-    """
-    spans, start, closer = [], None, None
-    i = 0
-    # A closing mark before any opening one: the quotation began earlier.
-    first_close = min((line.find(c) for c in ("”",) if line.find(c) != -1), default=-1)
-    first_open = min((line.find(c) for c in ("“",) if line.find(c) != -1), default=len(line))
-    if first_close != -1 and first_close < first_open:
-        spans.append((0, first_close + 1))
-        i = first_close + 1
-    elif line.startswith('"') and (line.count('"') % 2 == 1 or line.startswith('"[')):
-        # A stray closing mark from the line before: an odd count gives it away, and so
-        # does a footnote marker right after it, which in document 000 follows a closing quote.
-        i = 1
-    while i < len(line):
-        ch = line[i]
-        if start is None and ch in _OPENERS and (ch != "‘" or "’" in line[i + 1:]):
-            start, closer = i, _OPENERS[ch]
-        elif start is not None and ch == closer:
-            spans.append((start, i + 1))
-            start = closer = None
-        i += 1
-    if start is not None:
-        spans.append((start, len(line)))
-    return spans
-
 
 def _inside(position, spans):
     return any(start <= position < end for start, end in spans)

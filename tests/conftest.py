@@ -81,7 +81,7 @@ def require_sandbox():
     and it needs bubblewrap. A developer's `make test` as a normal user skips these tests and says
     why; CI (which runs as root) must run them, so there a missing sandbox is a failure.
     """
-    from sourcekit.grading.sandbox import SandboxUnavailable, check_available
+    from sourcekit_instructor.grade.sandbox import SandboxUnavailable, check_available
 
     try:
         check_available()

@@ -10,7 +10,7 @@ real chapters are never edited and no build collides with anyone else's:
   execution time (``jupyter execute``, one at a time); the floor estimate is
   Sphinx-only + sum(execution) / number of cores;
 * clean build (no execution cache), with notebooks executed in parallel by
-  ``sourcekit.book_build.parallel_execution`` and, for comparison, one after another;
+  ``sourcekit_book.parallel_execution`` and, for comparison, one after another;
 * no-op rebuild; rebuild after a prose edit (must execute nothing); rebuild
   after a code-cell edit (must execute that one notebook);
 * ``make test`` (the pytest suite, building into a fresh folder);

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from sourcekit.grading import EXERCISES_DIR, INSTRUCTOR_DIR  # noqa: E402
-from sourcekit.grading.gradebook import main as grade  # noqa: E402
+from sourcekit_instructor import EXERCISES_DIR, INSTRUCTOR_DIR  # noqa: E402
+from sourcekit_instructor.grade.cli import main as grade  # noqa: E402
 
 EXERCISES = ("background", "the_battle", "casualty_reporting", "international_reaction", "provenance")
 

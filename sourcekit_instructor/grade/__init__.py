@@ -1,0 +1,15 @@
+"""Grading a folder of submissions (``make grade SUBMISSIONS=dir``), one module per step.
+
+* :mod:`.submissions` reads the folder: which files, which exercise each is;
+* :mod:`.variants` makes the hidden variant of the tables;
+* :mod:`.expected` runs the instructor's solutions to learn the right answers;
+* :mod:`.runner` runs a notebook on the data sets, in the :mod:`.sandbox`;
+  :mod:`.inside` is what runs in there (the worker and the answer export);
+* :mod:`.judge` reads the exported answers and judges them;
+* :mod:`.score` grades one submission and a whole folder into rows;
+* :mod:`.reports` writes the gradebooks, the LMS file and the summary;
+* :mod:`.cli` is the command line.
+
+Nothing here is imported by the sandboxed code except :mod:`.inside`, so this
+package's ``__init__`` stays free of imports.
+"""

@@ -1,0 +1,96 @@
+"""What leaves a submission's run: its answer variables as plain JSON, within fixed bounds.
+
+This runs inside the sandbox, in the student's process (the worker calls
+:func:`export_answers` after the last cell). Whatever the notebook does, it can
+only change its *own answers* in that file, which it could do anyway by typing
+them. The grader (:mod:`sourcekit_instructor.grade.judge`) reads the file and
+trusts nothing in it.
+"""
+
+import json
+import math
+import numbers
+from pathlib import Path
+
+#: Bounds on one exported value: deeper, longer or bigger values are "unreadable".
+MAX_DEPTH = 4
+MAX_ITEMS = 500
+MAX_CHARS = 2000
+MAX_DIGITS = 18
+#: Bytes of the answers file the grader will read at most.
+MAX_FILE_BYTES = 2_000_000
+
+
+class Unreadable(ValueError):
+    """A value that cannot leave the kernel as a plain answer; the message says why."""
+
+
+def plain(value, depth: int = 0):
+    """``value`` as JSON-ready numbers, text, booleans and lists, or Unreadable.
+
+    NumPy scalars and arrays and pandas Series and Index become Python
+    values and lists; tuples and sets become lists (sets sorted, so equal
+    sets export equally); dicts and other objects are unreadable, since no
+    question asks for one.
+    """
+    if depth > MAX_DEPTH:
+        raise Unreadable("nested too deeply")
+    if value is None or value is Ellipsis:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_CHARS:
+            raise Unreadable(f"a text of {len(value)} characters (at most {MAX_CHARS})")
+        return value
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:  # NumPy scalars
+        try:
+            value = value.item()
+        except Exception:
+            raise Unreadable(f"a {type(value).__name__} that could not be converted") from None
+        return plain(value, depth)
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+        if abs(number) >= 10**MAX_DIGITS:
+            raise Unreadable(f"a whole number with more than {MAX_DIGITS} digits")
+        return number
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number):
+            raise Unreadable("not a finite number (NaN or infinity): check the rows you selected are not empty")
+        return number
+    if isinstance(value, dict):
+        raise Unreadable("a dict; the questions ask for a value or a list")
+    if hasattr(value, "tolist") and callable(value.tolist):  # arrays, Series, Index
+        try:
+            value = value.tolist()
+        except Exception:
+            raise Unreadable(f"a {type(value).__name__} that could not be converted") from None
+        if not isinstance(value, (list, tuple)):
+            return plain(value, depth)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        if len(value) > MAX_ITEMS:
+            raise Unreadable(f"a collection of {len(value)} items (at most {MAX_ITEMS})")
+        items = [plain(item, depth + 1) for item in value]
+        if isinstance(value, (set, frozenset)):
+            items.sort(key=lambda item: json.dumps(item, sort_keys=True))
+        return items
+    raise Unreadable(f"a {type(value).__name__}, which is not a number, a text or a list")
+
+
+def export_answers(namespace: dict, variables, path) -> None:
+    """Write the answers file: {variable: {"value": v} | {"unanswered": true} | {"unreadable": why}}."""
+    exported = {}
+    for name in variables:
+        if name not in namespace:
+            exported[name] = {"unanswered": True}
+            continue
+        try:
+            value = plain(namespace[name])
+        except Unreadable as why:
+            exported[name] = {"unreadable": str(why)}
+        except Exception as error:  # an object that breaks while being read is that answer's problem only
+            exported[name] = {"unreadable": f"reading it raised {type(error).__name__}"}
+        else:
+            exported[name] = {"unanswered": True} if value is None else {"value": value}
+    Path(path).write_text(json.dumps(exported, allow_nan=False), encoding="utf-8")

@@ -1,0 +1,123 @@
+"""Writing what grading found: the gradebook CSVs, the LMS import file and the summary."""
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+from .expected import Expected
+from .score import Row
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet will show, not run: text starting with = + - @ (or a tab) is quoted with '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def as_number(value):
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def total_of(row: Row, expected: Expected):
+    """The row's total, from scores clipped to each question's points."""
+    return sum(min(q.get("points", 1), max(0, row.scores.get(q["id"], 0))) for q in expected.questions)
+
+
+def write_gradebook(rows, expected_by_exercise: dict, out: Path) -> None:
+    """One row per submission; per question its score and where its answer held; total; written; problems."""
+    exercises = [expected_by_exercise[name] for name in sorted(expected_by_exercise)]
+    questions = [q for e in exercises for q in e.questions]
+    written = [w for e in exercises for w in e.written]
+    header = ["submission", "exercise", "status"] + [f"q{q['id']}" for q in questions] + ["total", "possible"]
+    header += [f"q{q['id']} held on" for q in questions] + [f"q{w} (written)" for w in written] + ["problems"]
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            mine = expected_by_exercise.get(row.exercise)
+            graded = bool(row.scores) and mine is not None
+            own = {q["id"] for q in mine.questions} if mine else set()
+            scores = [as_number(min(q.get("points", 1), row.scores.get(q["id"], 0))) if graded and q["id"] in own else "" for q in questions]
+            total = as_number(total_of(row, mine)) if graded else ""
+            possible = as_number(mine.possible) if mine else ""
+            held = [row.held.get(q["id"], "") for q in questions]
+            texts = [row.written.get(w, "") for w in written]
+            cells = [row.submission, row.exercise, row.status, *scores, total, possible, *held, *texts, "; ".join(row.problems)]
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+
+LMS_COLUMNS = {
+    # Canvas matches rows on "SIS User ID" (or "ID"); the four leading columns are the ones its export has.
+    "canvas": ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"],
+    # Moodle's grade import maps one column to a user field (choose "ID number") and the others to grade items.
+    "moodle": ["ID number"],
+}
+
+
+def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: str) -> list:
+    """One row per student, one column per exercise (its auto-graded total); returns problems to report.
+
+    ``identity`` is a regular expression with a group named ``id`` (or a
+    first group) applied to each submission's file name, e.g.
+    ``(?P<id>[^_]+)_`` for ``s1234_provenance.ipynb``.
+    """
+    pattern = re.compile(identity)
+    exercises = sorted(expected_by_exercise)
+    people, problems = {}, []
+    for row in rows:
+        match = pattern.search(row.submission)
+        if not match:
+            problems.append(f"{row.submission}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file")
+            continue
+        person = match.groupdict().get("id") or (match.group(1) if match.groups() else match.group(0))
+        if row.exercise in expected_by_exercise and row.scores:
+            previous = people.setdefault(person, {}).get(row.exercise)
+            if previous is not None:
+                problems.append(f"{row.submission}: a second {row.exercise} submission for {person}; the higher total is kept")
+            total = as_number(total_of(row, expected_by_exercise[row.exercise]))
+            people[person][row.exercise] = max(total, previous) if previous is not None else total
+        else:
+            people.setdefault(person, {})
+    lead = LMS_COLUMNS[lms]
+    header = lead + [f"{name} ({as_number(expected_by_exercise[name].possible)} points)" for name in exercises]
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for person in sorted(people):
+            ids = ["", "", person, "", ""] if lms == "canvas" else [person]
+            writer.writerow([spreadsheet_safe(cell) for cell in ids + [people[person].get(name, "") for name in exercises]])
+    return problems
+
+
+def summary(expected_by_exercise: dict, rows, seconds: float, jobs: int, seed: int, sandboxed: bool) -> str:
+    """A few lines for the instructor: how many graded, what went wrong, how each question went."""
+    names = ", ".join(repr(n) for n in sorted(expected_by_exercise)) or "no known"
+    lines = [f"Graded {len(rows)} submission(s) of the {names} exercise(s) in {seconds:.1f} s with {jobs} worker(s)."]
+    lines.append(("Each ran in a bubblewrap sandbox" if sandboxed else "WARNING: run with --no-sandbox: submissions ran WITHOUT isolation") + f", on the stored data and on hidden variant {seed} (repeat with --variant-seed {seed}).")
+    statuses = Counter(r.status for r in rows)
+    lines.append("Status: " + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())) + ".")
+    for name in sorted(expected_by_exercise):
+        expected = expected_by_exercise[name]
+        graded = [r for r in rows if r.exercise == name and r.scores]
+        if graded:
+            mean = sum(total_of(r, expected) for r in graded) / len(graded)
+            lines.append(f"{name}: mean auto-graded total {mean:.1f} of {as_number(expected.possible)} (over {len(graded)} graded).")
+            shares = [f"{q['id']}: {100 * sum(1 for r in graded if r.scores.get(q['id'], 0) >= q.get('points', 1)) / len(graded):.0f}%" for q in expected.questions]
+            lines.append("  Answered correctly: " + ", ".join(shares) + ".")
+        fixed = [q["id"] for q in expected.questions if expected.fixed(q["id"])]
+        if fixed:
+            lines.append(f"  This variant does not change the answer of {', '.join(fixed)} (a judgement, or a count relabelling keeps): there it cannot tell typed from computed.")
+        unchecked = [q["id"] for q in expected.questions if not expected.variant.get(q["id"])]
+        if unchecked:
+            lines.append(f"  Graded on the stored data alone: {', '.join(unchecked)} (the solution has no answer on this variant; it names a document by its stored id).")
+        for problem in expected.problems:
+            lines.append(f"  WARNING: {problem}")
+        if expected.written:
+            lines.append(f"  Written question(s) {', '.join(expected.written)}: grade by hand with the rubric in the instructor guide.")
+    for row in rows:
+        if row.status != "graded":
+            lines.append(f"  {row.submission}: {row.status}: {'; '.join(row.problems)}")
+    return "\n".join(lines)

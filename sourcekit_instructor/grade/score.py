@@ -1,0 +1,183 @@
+"""Grade a folder of submitted exercise notebooks into gradebooks an instructor can trust.
+
+``make grade SUBMISSIONS=dir`` or ``python -m sourcekit_instructor.grade dir --out
+gradebook.csv``. What it promises, because every submitted notebook is
+hostile input and an instructor grading sixty of them at midnight needs it:
+
+* **The judge never runs where the student's code runs.** Each submission
+  runs on a fresh kernel in a sandbox (:mod:`.sandbox`); all that leaves it
+  is its answer variables as plain JSON (:mod:`.answers`). Reading, comparing
+  and scoring happen here, in the grader's process, against answers the
+  grader computed itself by running the instructor's solutions. No score
+  exceeds its question's points.
+* **Grades that require the work.** Every submission runs twice: on the
+  stored tables and on a hidden variant (:mod:`.variants`: documents
+  relabelled, rows shuffled, row ids renumbered). A question scores only if
+  its answer holds on both; the gradebook says, per question, where it held.
+* **One bad submission never spoils a run.** A file that is not a notebook,
+  an old-format notebook (converted), a notebook whose exercise cannot be
+  told (flagged), a cell that loops (interrupted after ``--timeout``), a run
+  that never ends (killed after ``--max-time``, with everything it started),
+  a forged or broken result: each gets its row and a ``problems`` entry; the
+  gradebooks are always written, and the exit status is 0 when every
+  submission got a row.
+* **Nothing is modified.** Submissions are read and copied, never written;
+  the sandbox sees a private copy only. Cells a spreadsheet would run as a
+  formula are escaped.
+* **Mixed folders.** Each notebook is graded against its own exercise; one
+  gradebook per exercise, one combined, and optionally one in the columns
+  Canvas or Moodle import (``--lms``, ``--identity``).
+
+Written questions are not scored here: their column says how many words the
+student wrote, for grading by hand with the rubric in the instructor guide.
+"""
+
+import concurrent.futures
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sourcekit.checks import KEY_DIR, MissingKeyError, load_key
+from sourcekit.paths import data_dir
+
+from .expected import Expected, expected_answers
+from .judge import judge_plain
+from .runner import Runner
+from .submissions import exercise_of, list_submissions, read_notebook, sha256_of, written_answers
+from .variants import make_variant
+
+#: What each question's "held" column can say.
+HELD = {(True, True): "both", (True, False): "stored data only", (False, True): "variant only", (False, False): "neither"}
+
+
+@dataclass
+class Row:
+    """One submission's line in the gradebook."""
+
+    submission: str
+    exercise: str = ""
+    status: str = "graded"
+    scores: dict = field(default_factory=dict)
+    held: dict = field(default_factory=dict)
+    written: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+
+
+def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner) -> Row:
+    """Grade one submission already read; every problem ends up in the row, never as an exception."""
+    row = Row(submission=Path(path).name, exercise=exercise)
+    variables = [q["variable"] for q in expected.questions]
+    counts = written_answers(notebook)
+    for index, qid in enumerate(expected.written):
+        words = counts[index] if index < len(counts) else 0
+        row.written[qid] = f"to grade: {words} words" if words else "blank"
+    (stored, problems), (variant, variant_problems) = runner.run_on(notebook, variables, [data_dir(), runner.variant_data])
+    row.problems += problems
+    # A problem the instructor's own solution also has on the variant (a cell that names a document
+    # by its stored id, say) is the variant's, not the student's.
+    row.problems += [f"on the variant: {p}" for p in variant_problems if p not in row.problems and p not in expected.variant_problems]
+    if not stored and not variant:
+        row.status = "not graded"
+        return row
+    for question in expected.questions:
+        qid, points = question["id"], question.get("points", 1)
+        on_stored = judge_plain(question, stored.get(question["variable"]), expected.stored[qid])
+        checkable = bool(expected.variant.get(qid))
+        on_variant = judge_plain(question, variant.get(question["variable"]), expected.variant[qid]) if checkable else None
+        held_variant = on_variant.correct if checkable else on_stored.correct
+        row.scores[qid] = min(points, points if on_stored.correct and held_variant else 0)
+        if on_stored.status in ("unanswered", "unreadable", "form"):
+            row.held[qid] = on_stored.status if on_stored.status != "form" else "wrong form"
+            if on_stored.status != "unanswered":
+                row.problems.append(f"{qid}: {on_stored.status}: {on_stored.detail}"[:200])
+        elif not checkable:
+            row.held[qid] = ("stored data" if on_stored.correct else "neither") + " (variant not checkable)"
+        else:
+            row.held[qid] = HELD[(on_stored.correct, on_variant.correct)]
+    if row.problems:
+        row.status = "graded, with problems"
+    return row
+
+
+def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: float = 600, jobs=None, sandboxed: bool = True, variant_seed=None):
+    """Grade every ``*.ipynb`` in ``folder``; return (expected per exercise, rows in file-name order, seed).
+
+    ``exercise`` is used for notebooks that do not say which exercise they
+    are; a notebook that says is always graded against its own.
+    """
+    paths = list_submissions(folder)
+    before = {}
+    for path in paths:
+        try:
+            before[path] = sha256_of(path)
+        except OSError:
+            before[path] = None
+    read = {path: read_notebook(path) for path in paths}
+    belongs = {}
+    for path, (notebook, problem) in read.items():
+        if notebook is not None:
+            belongs[path] = exercise_of(notebook) or exercise
+    wanted = sorted({name for name in belongs.values() if name})
+    seed = variant_seed if variant_seed is not None else secrets.randbelow(2**31)
+    runner = Runner(timeout=timeout, max_time=max_time, sandboxed=sandboxed)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="grade-variant-") as scratch:
+        runner.variant_data = Path(scratch) / "data"
+        make_variant(data_dir(), runner.variant_data, seed)
+        for root, dirs, files in os.walk(scratch):
+            os.chmod(root, 0o755)
+            for name in files:
+                os.chmod(Path(root) / name, 0o644)
+        expected = {}
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {}
+            for name in wanted:
+                try:
+                    load_key(name)
+                except MissingKeyError:
+                    continue
+                futures[pool.submit(expected_answers, name, runner, runner.variant_data)] = name
+            unanswerable = {}
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    expected[futures[future]] = future.result()
+                except Exception as error:  # the instructor's side failing must still give every row
+                    unanswerable[futures[future]] = f"{type(error).__name__}: {str(error)[:200]}"
+            graded = {}
+            for path in paths:
+                notebook, problem = read[path]
+                name = belongs.get(path)
+                if problem:
+                    rows[path] = Row(Path(path).name, status="not graded", problems=[problem])
+                elif not name:
+                    rows[path] = Row(Path(path).name, status="not graded", problems=["cannot tell which exercise this is (its metadata and its answer_checker line are missing): grade it with --exercise NAME"])
+                elif name in unanswerable:
+                    rows[path] = Row(Path(path).name, exercise=name, status="not graded", problems=[f"the grader could not work out the right answers of {name!r}: {unanswerable[name]}"])
+                elif name not in expected:
+                    rows[path] = Row(Path(path).name, exercise=name, status="not graded", problems=[f"there is no exercise {name!r} (known: {', '.join(_known_exercises())})"])
+                else:
+                    graded[pool.submit(_guarded, grade_one, path, notebook, name, expected[name], runner)] = path
+            for future, path in graded.items():
+                rows[path] = future.result()
+    for path in paths:
+        try:
+            now = sha256_of(path)
+        except OSError:
+            now = None
+        if now != before[path]:
+            rows[path].problems.append("WARNING: the submitted file changed or vanished while it was being graded")
+    return expected, [rows[path] for path in paths], seed
+
+
+def _guarded(grade, path, notebook, name, expected, runner) -> Row:
+    try:
+        return grade(path, notebook, name, expected, runner)
+    except Exception as error:  # a grader bug on one submission is that submission's row, not a crash
+        return Row(Path(path).name, exercise=name, status="not graded", problems=[f"grading failed: {type(error).__name__}: {str(error)[:160]}"])
+
+
+def _known_exercises() -> list:
+    return sorted(p.stem for p in Path(KEY_DIR).glob("*.json"))
