@@ -62,7 +62,7 @@ def with_cell(notebook, source, at=None):
 def project_hashes():
     """SHA-256 of every file of the project a submission must not change (the venv aside)."""
     hashes = {}
-    for folder in ("sourcekit", "data", "exercises"):
+    for folder in ("sourcekit", "sourcekit_instructor", "data", "exercises"):
         for path in sorted((PROJECT_ROOT / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 hashes[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
