@@ -29,11 +29,28 @@ vendor: $(VENDORED)
 book: $(STAMP) $(VENDORED)
 	$(JB) build . -W -n --keep-going
 
-# The whole suite: data provenance, loaders, mutation tests, nbval on the exercises and the strict book build.
-# The grader's tests run submissions in the bubblewrap sandbox, so as root it is installed first (see
-# grade); as another user they are skipped, and pytest's summary says why.
-test: $(STAMP) $(VENDORED) sandbox-for-tests
+# The whole suite: ruff, then data provenance, loaders, mutation tests, nbval on the exercises,
+# the grader and its attacks, the downloads and the strict book build. The grader's tests run
+# submissions in the bubblewrap sandbox, so as root it is installed first (see grade); as another
+# user they are skipped, and pytest's summary says why.
+test: $(STAMP) $(VENDORED) sandbox-for-tests lint
 	$(PY) -m pytest
+
+# The edit-run loop: everything but the tests marked slow (the book build, sandboxed grading, the
+# downloads, every chapter's cells), in under a minute. `make test` still runs everything.
+.PHONY: test-fast lint format
+test-fast: $(STAMP) lint
+	$(PY) -m pytest -m "not slow" -q
+
+# ruff (pinned in requirements.txt, configured in pyproject.toml): lint and formatting, checked.
+PY_CODE := sourcekit sourcekit_instructor sourcekit_book tests
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(PY_CODE)
+	$(VENV)/bin/ruff format --check $(PY_CODE)
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format $(PY_CODE)
+	$(VENV)/bin/ruff check --fix $(PY_CODE)
 
 .PHONY: sandbox-for-tests
 sandbox-for-tests:
@@ -100,7 +117,7 @@ exercises: $(STAMP)
 # Grade a folder of submitted notebooks: make grade SUBMISSIONS=dir [OUT=gradebook.csv] [GRADE_FLAGS="--lms canvas"].
 # Each submission runs in a bubblewrap sandbox (installed here with apt-get when run as root, as
 # site-check installs Chromium), on the stored data and on a hidden variant; answers are judged in
-# the grader's own process. With no sandbox it refuses, unless NO_SANDBOX=1. See README, "Grading".
+# the grader's own process. With no sandbox it refuses, unless NO_SANDBOX=1. See exercises/guides/instructor_manual.md.
 # The folder and file names reach the shell single-quoted, unexpanded: a name with `...` or $(...)
 # is a name, never a command.
 OUT ?= gradebook.csv
@@ -114,13 +131,13 @@ grade: $(STAMP) $(if $(NO_SANDBOX),,$(BWRAP))
 	@test -n $(call shell_quote,$(value SUBMISSIONS)) || { echo "usage: make grade SUBMISSIONS=folder-of-notebooks [OUT=gradebook.csv] [NO_SANDBOX=1]" >&2; exit 2; }
 	$(PY) -m sourcekit_instructor.grade $(call shell_quote,$(value SUBMISSIONS)) --out $(call shell_quote,$(value OUT)) $(if $(NO_SANDBOX),--no-sandbox) $(GRADE_FLAGS)
 
-# The attacks on the grader (tests/test_grading_attacks.py), each a real submission graded in the
+# The grader's tests and the attacks on it (tests/grading/), each a real submission graded in the
 # sandbox; `make test` runs them too. About 3 minutes on 2 cores.
 .PHONY: test-grading
 test-grading: $(STAMP) $(BWRAP)
-	$(PY) -m pytest tests/test_grading.py tests/test_grading_attacks.py -p no:cacheprovider -q
+	$(PY) -m pytest tests/grading -p no:cacheprovider -q
 
-# Grading speed against its floors (200 submissions; a benchmark, not a test): see README.
+# Grading speed against its floors (200 submissions; a benchmark, not a test): docs/performance.md.
 .PHONY: bench-grading
 bench-grading: $(STAMP) $(BWRAP)
 	$(PY) tests/bench/bench_grading.py

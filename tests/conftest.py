@@ -69,8 +69,20 @@ def built_site():
     return output / "_build" / "html"
 
 
+#: Fixtures whose users are slow by nature: the book build (about a minute, more on a cold cache).
+SLOW_FIXTURES = {"built_site"}
+
+
 def pytest_collection_modifyitems(items):
-    """Run the tests that need the built site last: fast feedback first."""
+    """Mark the slow tests the marker cannot reach by hand, and run the built-site tests last.
+
+    Tests that use the book-build fixture and the nbval items (each exercise notebook run on a
+    fresh kernel) are slow by what they are; every other slow test carries ``@pytest.mark.slow``
+    in its own file. ``make test-fast`` deselects them all.
+    """
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.nodeid.endswith(".ipynb") or "ipynb::" in item.nodeid:
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))
 
 

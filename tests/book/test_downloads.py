@@ -42,6 +42,9 @@ try:
 except CellExecutionError as exc:
     error = str(exc)[-2000:]
 import sourcekit
+
+#: Slow (a fresh virtual environment per download set, every notebook run): `make test-fast` leaves these out.
+pytestmark = pytest.mark.slow
 texts = [
     "".join(output.get("text", "")) if isinstance(output.get("text", ""), (list, str)) else ""
     for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])

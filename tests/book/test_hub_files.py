@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from sourcekit.paths import PROJECT_ROOT
 
 REQUIREMENTS = (PROJECT_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
@@ -64,6 +66,7 @@ def test_jupytext_pairs_chapters_with_notebooks_that_git_ignores():
     assert "lab_notebooks/" in (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
+@pytest.mark.slow
 def test_jupytext_server_extension_is_enabled_in_the_environment():
     result = subprocess.run([sys.executable, "-m", "jupyter", "server", "extension", "list"], capture_output=True, text=True)
     listing = result.stdout + result.stderr

@@ -18,6 +18,9 @@ import yaml
 from sourcekit.paths import PROJECT_ROOT
 from tests.conftest import JUPYTER_BOOK
 
+#: Slow (a second build of the book): `make test-fast` leaves these out.
+pytestmark = pytest.mark.slow
+
 REPOSITORY = "https://github.com/example-course/shusha-sources"
 HUBS = {
     "binderhub_url": "https://mybinder.org",

@@ -22,6 +22,9 @@ import sourcekit.explorer
 from sourcekit.charts import FIGURE_WIDTH, MIN_TEXT_PX, PHONE_WIDTH_PX, SCREEN_DPI, shown_width, text_sizes_on_phone
 from tests.content.test_chapters import CHAPTERS, chapter_source, code_cells
 
+#: Slow (runs every chapter's cells): `make test-fast` leaves these out.
+pytestmark = pytest.mark.slow
+
 
 def measure(fig, where: str) -> dict:
     """What a phone reader gets from one figure: its image width and its text sizes."""

@@ -21,6 +21,9 @@ from sourcekit_instructor.grade.reports import spreadsheet_safe
 from sourcekit_instructor.grade.score import grade_folder
 from tests.conftest import require_sandbox
 
+#: Slow (each test grades in the sandbox): `make test-fast` leaves these out.
+pytestmark = pytest.mark.slow
+
 EXERCISES = ("background", "the_battle", "casualty_reporting", "international_reaction", "provenance")
 WRITTEN_ANSWER = "003 repeats 001, or both repeat a wire story; the spelling defense suggests an editor."
 #: Per-cell limit in these tests: generous, so a loaded CI machine does not time out an import.

@@ -12,7 +12,9 @@ For each attack the tests assert what the promise to instructors needs:
 * the gradebook was written and the command exited 0.
 """
 
+import contextlib
 import csv
+import fcntl
 import hashlib
 import json
 import os
@@ -29,9 +31,12 @@ import pytest
 from sourcekit.checks import load_key
 from sourcekit_instructor import EXERCISES_DIR, INSTRUCTOR_DIR
 from sourcekit_instructor.grade.cli import main
-from sourcekit_instructor.grade.sandbox import BASE_UID
+from sourcekit_instructor.grade import sandbox
 from sourcekit.paths import PROJECT_ROOT
 from tests.conftest import require_sandbox
+
+#: Slow (each attack is graded in the sandbox): `make test-fast` leaves these out.
+pytestmark = pytest.mark.slow
 
 EXERCISE = "provenance"
 TIMEOUT, MAX_TIME = 30, 120
@@ -186,7 +191,19 @@ def attacked(tmp_path_factory):
     children = {p.pid for p in psutil.Process().children(recursive=True)}
     rss = psutil.Process().memory_info().rss
     started = time.monotonic()
-    status = main([str(folder), "--out", str(out), "--timeout", str(TIMEOUT), "--max-time", str(MAX_TIME), "--jobs", "2"])
+    # The sandbox user ids this run claims, so that the checks below never count another run's.
+    used_uids = set()
+    claim = sandbox.claimed_uid
+
+    @contextlib.contextmanager
+    def recording_claim(*args, **kwargs):
+        with claim(*args, **kwargs) as uid:
+            used_uids.add(uid)
+            yield uid
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox, "claimed_uid", recording_claim)
+        status = main([str(folder), "--out", str(out), "--timeout", str(TIMEOUT), "--max-time", str(MAX_TIME), "--jobs", "2"])
     seconds = time.monotonic() - started
     gradebook = out.read_bytes()
     time.sleep(1)
@@ -194,7 +211,7 @@ def attacked(tmp_path_factory):
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     summary = out.with_name("gradebook_summary.txt").read_text(encoding="utf-8")
     return {
-        "status": status, "rows": rows, "made": made, "folder": folder, "out": out, "summary": summary,
+        "status": status, "uids": used_uids, "rows": rows, "made": made, "folder": folder, "out": out, "summary": summary,
         "submissions": submissions, "project": project, "children": children, "rss": rss, "seconds": seconds,
         "gradebook": gradebook, "grader_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }
@@ -247,8 +264,30 @@ def test_no_file_outside_the_private_folder_changed(attacked):
 def test_no_process_outlives_the_run(attacked):
     left = {p.pid for p in psutil.Process().children(recursive=True)} - attacked["children"]
     assert not left, f"processes left behind: {left}"
-    strays = [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"] and BASE_UID <= p.info["uids"].real < BASE_UID + 64]
+    # Only this run's user ids, and only those no other grading run has claimed since (its lock is
+    # free): a grading run beside this one (another `make grade`, a second test session) is not ours.
+    assert attacked["uids"], "the run claimed no sandbox user id"
+    strays = []
+    for uid in sorted(attacked["uids"]):
+        with unclaimed(uid) as free:
+            if free:
+                strays += [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
     assert not strays, f"sandbox processes still running: {strays}"
+
+
+@contextlib.contextmanager
+def unclaimed(uid):
+    """True, holding the id's lock, when no grading run holds sandbox user id ``uid``; else False."""
+    handle = os.open(sandbox.UID_LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+        else:
+            yield True
+    finally:
+        os.close(handle)
 
 
 def test_a_daemon_does_not_hold_the_run(attacked):

@@ -12,6 +12,9 @@ import pytest
 from sourcekit_instructor.grade.runner import Runner
 from tests.conftest import require_sandbox
 
+#: Slow (each test starts the sandboxed worker): `make test-fast` leaves these out.
+pytestmark = pytest.mark.slow
+
 #: Where, inside a run, it can read which data set it was given.
 WHICH_DATA = "import os\nmarker = open(os.path.join(os.environ['SHUSHA_COURSE_DATA'], 'marker.txt')).read()"
 

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from sourcekit.paths import PROJECT_ROOT
 
 SETUPTOOLS = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
@@ -32,6 +34,7 @@ def test_every_packaged_course_folder_exists_and_has_its_files():
         assert any(next((PROJECT_ROOT / folder).glob(pattern), None) for pattern in patterns), folder
 
 
+@pytest.mark.slow
 def test_an_installed_copy_reads_its_packaged_files_and_the_override_still_wins(tmp_path):
     site = tmp_path / "site-packages"
     shutil.copytree(PROJECT_ROOT / "sourcekit", site / "sourcekit", ignore=shutil.ignore_patterns("__pycache__"))
@@ -53,6 +56,7 @@ def test_the_checkout_reads_the_top_level_folders():
     assert not (PROJECT_ROOT / "sourcekit" / "_course").exists()
 
 
+@pytest.mark.slow
 def test_the_course_wheel_is_built_once_and_reused_while_its_files_are_unchanged(tmp_path):
     import zipfile
 

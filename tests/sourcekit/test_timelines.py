@@ -112,6 +112,7 @@ def test_each_coverage_view_colours_exactly_that_documents_reports():
         plt.close("all")
 
 
+@pytest.mark.slow
 def test_no_coverage_mark_hides_another_of_the_same_document():
     # Document 000 dates the ceasefire 9 and 10 November in two voices: a day apart on the axis,
     # the two marks would sit on top of each other without the nudge.
