@@ -40,7 +40,7 @@ test: $(STAMP) $(VENDORED) sandbox-for-tests lint
 # downloads, every chapter's cells), in under a minute. `make test` still runs everything.
 .PHONY: test-fast lint format
 test-fast: $(STAMP) lint
-	$(PY) -m pytest -m "not slow" -q
+	$(PY) -m pytest -m "not slow" -q -n auto
 
 # ruff (pinned in requirements.txt, configured in pyproject.toml): lint and formatting, checked.
 PY_CODE := sourcekit sourcekit_instructor sourcekit_book tests
