@@ -52,3 +52,24 @@ def test_a_change_to_the_package_or_data_changes_the_notebook_inputs_fingerprint
     after_code = notebook_inputs_fingerprint(tmp_path)
     (tmp_path / "data" / "table.csv").write_text("a\n2\n")
     assert len({before, after_code, notebook_inputs_fingerprint(tmp_path)}) == 3
+
+
+def test_an_edit_to_the_grader_or_the_build_re_executes_no_chapter(tmp_path):
+    """Only the students' library, the data and the quizzes key the execution cache.
+
+    The instructor's and the build's packages are not read by any chapter, so an edit there must
+    leave the fingerprint (and with it every cached chapter) as it was.
+    """
+    from sourcekit_book.cache_invalidation import notebook_inputs_fingerprint
+
+    for folder in ("sourcekit", "sourcekit_instructor/grade", "sourcekit_book", "data"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "sourcekit" / "loaders.py").write_text("VALUE = 1\n")
+    grader = tmp_path / "sourcekit_instructor" / "grade" / "score.py"
+    build = tmp_path / "sourcekit_book" / "downloads.py"
+    grader.write_text("# a comment\n")
+    build.write_text("# a comment\n")
+    before = notebook_inputs_fingerprint(tmp_path)
+    grader.write_text("# another comment\n")
+    build.write_text("# another comment\n")
+    assert notebook_inputs_fingerprint(tmp_path) == before

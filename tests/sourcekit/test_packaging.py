@@ -68,5 +68,8 @@ def test_the_course_wheel_is_built_once_and_reused_while_its_files_are_unchanged
     names = zipfile.ZipFile(wheel).namelist()
     assert "sourcekit/_course/data/sources.csv" in names and "sourcekit/_course/exercises/keys/background.json" in names
     assert not [name for name in names if "instructor" in name or name.endswith(".ipynb")]
+    # The students' library only: neither the grader nor the build machinery goes home with them.
+    packages = {name.split("/")[0] for name in names if name.endswith(".py")}
+    assert packages == {"sourcekit"}, packages
     (tmp_path / "inputs.sha256").write_text("a different set of files\n", encoding="utf-8")
     assert build_course_wheel(PROJECT_ROOT, tmp_path).stat().st_mtime_ns != built_at
