@@ -13,10 +13,23 @@ import pandas as pd
 from . import schema
 from .text import split_sentences
 
+import re
+
 #: A row's quote reaches a sentence if the two share at least this many
 #: characters of the document, or the whole of the shorter one: enough to
 #: rule out a quote that only brushes the sentence's first or last word.
 MIN_SHARED_CHARACTERS = 20
+
+#: A sentence is coded only if the quotes that reach it, together, cover at
+#: least this share of its letters and digits (footnote markers such as
+#: ``[54]`` left out). Reaching a sentence is not enough: a row quoting one
+#: clause ("two days after the battle, ... announced the signing") leaves the
+#: sentence's other claims ("The Armenian army started to disintegrate")
+#: in no table. Nearly all, not all: a sentence's opening connective ("In the
+#: meanwhile,") carries no claim of its own.
+MIN_COVERED_SHARE = 0.9
+
+_FOOTNOTE_MARKER = re.compile(r"\[\d+\]")
 
 
 def sentence_spans(text: str) -> list:
@@ -42,6 +55,21 @@ def _reaches(span, quote_span) -> bool:
     return shared >= min(MIN_SHARED_CHARACTERS, shorter) and shared > 0
 
 
+def covered_share(span, quote_spans) -> float:
+    """The share of a sentence's letters and digits (footnote markers left out) inside any of ``quote_spans``.
+
+    ``span`` is (start, end, sentence) from :func:`sentence_spans`; the quote
+    spans are (start, end) positions in the same document.
+    """
+    start, end, sentence = span
+    markers = {start + i for m in _FOOTNOTE_MARKER.finditer(sentence) for i in range(m.start(), m.end())}
+    counted = [start + i for i, character in enumerate(sentence) if character.isalnum() and start + i not in markers]
+    if not counted:
+        return 0.0
+    inside = sum(1 for position in counted if any(a <= position < b for a, b in quote_spans))
+    return inside / len(counted)
+
+
 def _coded_quotes(frames: dict) -> dict:
     """source id -> list of (table file, row id, quote) over every quoted table."""
     quotes = {}
@@ -60,6 +88,12 @@ def _coded_quotes(frames: dict) -> dict:
 def sentence_status(texts: dict, frames: dict) -> pd.DataFrame:
     """One row per sentence of every document: coded (by which rows), listed as uncoded, or neither.
 
+    A sentence is coded when the rows' quotes that reach it cover nearly all of
+    it (:data:`MIN_COVERED_SHARE`); ``rows`` names every row that reaches it
+    and ``share quoted`` says how much of it they cover, so a sentence only
+    partly quoted shows which rows hold part of it and why it still counts
+    as uncoded.
+
     ``texts`` maps source id to text; ``frames`` maps each table's file name
     to its loaded frame (:func:`sourcekit.data.load_all_tables`).
     """
@@ -75,9 +109,11 @@ def sentence_status(texts: dict, frames: dict) -> pd.DataFrame:
         ]
         quote_spans = [(span, f"{file}:{row_id}") for file, row_id, quote in coded.get(source_id, []) for span in _quote_spans(text, quote)]
         for number, (start, end, sentence) in enumerate(sentence_spans(text), start=1):
-            by = [where for span, where in quote_spans if _reaches((start, end), span)]
+            reaching = [(span, where) for span, where in quote_spans if _reaches((start, end), span)]
+            by = [where for span, where in reaching]
+            share = covered_share((start, end, sentence), [span for span, where in reaching])
             listed_as = [(kind, sid) for span, kind, sid in listed_spans if span[0] <= start and end <= span[1]]
-            if by:
+            if by and share >= MIN_COVERED_SHARE:
                 status = "coded"
             elif listed_as:
                 status = "uncoded: " + listed_as[0][0]
@@ -88,6 +124,7 @@ def sentence_status(texts: dict, frames: dict) -> pd.DataFrame:
                 "sentence": number,
                 "status": status,
                 "rows": "; ".join(dict.fromkeys(by)),
+                "share quoted": round(share, 2),
                 "uncoded_id": listed_as[0][1] if listed_as else "",
                 "text": sentence,
             })
