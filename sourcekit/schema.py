@@ -218,12 +218,12 @@ REACTIONS = Table(
     file="reactions.csv",
     description="Every reaction to the battle for Shusha/Shushi, to the announcement that it had been taken, or to its loss, that the documents report: who, when, what kind.",
     id_column="reaction_id",
-    derivation="One row per actor and statement per document; where an official says several things in one passage, each line is a row, the loaded lines as well as the conciliatory ones. A date is given only where the text ties the reaction to one. Events of the wider war (truces, ceasefires, mediation, the UN's warning, the helicopter shot down on 9 November, the peacekeepers' posts) are not reactions to the battle: they are in timeline.csv.",
+    derivation="One row per actor and statement per document; where an official says several things in one passage, each line is a row, the loaded lines as well as the conciliatory ones. A date is given only where the text ties the reaction to one. Events of the wider war (truces, ceasefires, mediation, the UN's warning, the helicopter shot down on 9 November, the peacekeepers' posts) are not reactions to the battle: they are in timeline.csv. country is whose the document says the actor is, never where the reaction took place: 'Azerbaijanis in Moscow' are Azerbaijan, and a Brooklyn rally whose people the document does not name is 'not stated in the document'. A journalist's own words are coded to her outlet as 'the press (outlet)', drawn as a third party, not to the country she reports from.",
     columns=(
         Column("reaction_id", "id", "Row id, R01, R02, ..."),
         Column("actor", "text", "Who reacted, as named."),
         Column("actor_role", "text", "Their role as the document gives it."),
-        Column("country", "text", "Country (or international body) the actor belongs to."),
+        Column("country", "text", "Country (or international body) the document says the actor belongs to; 'the press (outlet)' for a journalist's own words, 'not stated in the document' where it does not say."),
         choice("actor_kind", "What kind of actor.", {
             "head of state or government": "a president, prime minister or self-declared president",
             "government official": "a minister, spokesperson, adviser, mayor or unnamed officials",
