@@ -74,12 +74,30 @@ def is_earliest_possible_date(date_basis: str) -> bool:
     return str(date_basis).strip().lower().startswith("earliest possible date")
 
 
+def date_kind(date_basis: str) -> str:
+    """What the manifest's date of a document is, read from the start of its ``date_basis``.
+
+    Only a date printed in the text is the document's own ("stated in the
+    text"). A date the course works out from the text's words ("on Sunday") is
+    the course's inference, and so is the earliest date an undated text can
+    have; a table that labelled those "the document's date" would say more
+    than the document does.
+    """
+    basis = str(date_basis).strip().lower()
+    if is_earliest_possible_date(basis):
+        return "earliest possible (the course's inference)"
+    if basis.startswith("stated in the text"):
+        return "stated in the text"
+    return "worked out by the course"
+
+
 def head_note(source_id: str) -> pd.DataFrame:
     """The manifest's facts about one document, as a two-column table."""
     manifest = load_source_manifest().set_index("source_id")
     row = manifest.loc[source_id]
     date_format = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}[row["date_precision"]]
-    date_label = "Earliest possible date" if is_earliest_possible_date(row["date_basis"]) else "Date"
+    kind = date_kind(row["date_basis"])
+    date_label = {"stated in the text": "Date"}.get(kind, "Earliest possible date" if is_earliest_possible_date(row["date_basis"]) else "Date, as the course works it out")
     fields = {
         "Published by": row["outlet"],
         "How we know who": row["outlet_basis"],
