@@ -300,7 +300,7 @@ UNCODED_SENTENCES = Table(
     file="uncoded_sentences.csv",
     description="The sentences of the documents that no other table's row rests on, each with the reason it was left out.",
     id_column="sentence_id",
-    derivation="Sentences are those of sourcekit.text.split_sentences. A sentence is coded when a row's quote in another table shares at least 20 characters of it (or the whole of it); every other sentence is listed here, its quote the whole sentence verbatim. A test fails if a sentence is neither coded nor listed; the About-the-data page counts both per document.",
+    derivation="Sentences are those of sourcekit.text.split_sentences. A sentence is coded when the quotes of rows in the other tables cover nearly all of it (nine tenths of its letters and digits, footnote markers aside; sourcekit.coverage.MIN_COVERED_SHARE), so a row quoting one clause does not code the sentence's other claims; every other sentence is listed here, its quote the whole sentence verbatim. A test fails if a sentence is neither coded nor listed; the About-the-data page counts both per document.",
     columns=(
         Column("sentence_id", "id", "Row id, U001, U002, ..."),
         Column("source_id", "source_id", "Document the sentence is in."),
