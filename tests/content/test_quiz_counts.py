@@ -14,14 +14,12 @@ not a statement, so sentences ending in "?" are skipped.
 
 import json
 import re
-from pathlib import Path
-
 import pytest
 import yaml
 
+from sourcekit.paths import PROJECT_ROOT
 from sourcekit.text import split_sentences
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 QUIZ_DIR = PROJECT_ROOT / "chapters" / "quizzes"
 MASTERS_DIR = PROJECT_ROOT / "exercises" / "source"
 
