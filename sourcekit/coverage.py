@@ -56,14 +56,20 @@ def _reaches(span, quote_span) -> bool:
 
 
 def covered_share(span, quote_spans) -> float:
-    """The share of a sentence's letters and digits (footnote markers left out) inside any of ``quote_spans``.
+    """The share of a sentence's letters and digits (footnote markers aside) inside ``quote_spans``.
 
     ``span`` is (start, end, sentence) from :func:`sentence_spans`; the quote
     spans are (start, end) positions in the same document.
     """
     start, end, sentence = span
-    markers = {start + i for m in _FOOTNOTE_MARKER.finditer(sentence) for i in range(m.start(), m.end())}
-    counted = [start + i for i, character in enumerate(sentence) if character.isalnum() and start + i not in markers]
+    markers = {
+        start + i for m in _FOOTNOTE_MARKER.finditer(sentence) for i in range(m.start(), m.end())
+    }
+    counted = [
+        start + i
+        for i, character in enumerate(sentence)
+        if character.isalnum() and start + i not in markers
+    ]
     if not counted:
         return 0.0
     inside = sum(1 for position in counted if any(a <= position < b for a, b in quote_spans))
@@ -109,7 +115,9 @@ def sentence_status(texts: dict, frames: dict) -> pd.DataFrame:
         ]
         quote_spans = [(span, f"{file}:{row_id}") for file, row_id, quote in coded.get(source_id, []) for span in _quote_spans(text, quote)]
         for number, (start, end, sentence) in enumerate(sentence_spans(text), start=1):
-            reaching = [(span, where) for span, where in quote_spans if _reaches((start, end), span)]
+            reaching = [
+                (span, where) for span, where in quote_spans if _reaches((start, end), span)
+            ]
             by = [where for span, where in reaching]
             share = covered_share((start, end, sentence), [span for span, where in reaching])
             listed_as = [(kind, sid) for span, kind, sid in listed_spans if span[0] <= start and end <= span[1]]

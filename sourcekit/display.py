@@ -97,7 +97,12 @@ def head_note(source_id: str) -> pd.DataFrame:
     row = manifest.loc[source_id]
     date_format = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}[row["date_precision"]]
     kind = date_kind(row["date_basis"])
-    date_label = {"stated in the text": "Date"}.get(kind, "Earliest possible date" if is_earliest_possible_date(row["date_basis"]) else "Date, as the course works it out")
+    if kind == "stated in the text":
+        date_label = "Date"
+    elif is_earliest_possible_date(row["date_basis"]):
+        date_label = "Earliest possible date"
+    else:
+        date_label = "Date, as the course works it out"
     fields = {
         "Published by": row["outlet"],
         "How we know who": row["outlet_basis"],
