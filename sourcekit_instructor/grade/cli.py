@@ -12,6 +12,7 @@ from sourcekit.checks import MissingKeyError
 from . import sandbox as sandboxes
 from .reports import LMS_COLUMNS, summary, write_gradebook, write_lms
 from .score import grade_folder
+from .written import collect_written, write_written_answers, written_answers_path
 
 
 def main(argv=None) -> int:
@@ -54,6 +55,10 @@ def main(argv=None) -> int:
             path = args.out.with_name(f"{args.out.stem}_{name}{args.out.suffix or '.csv'}")
             write_gradebook([r for r in rows if r.exercise == name], {name: expected[name]}, path)
             written.append(path)
+    # Every written answer's text, for grading by question (make review) and the feedback pages.
+    answers_path = written_answers_path(args.out)
+    write_written_answers(collect_written(args.submissions, rows, expected, args.identity), answers_path)
+    written.append(answers_path)
     lms_problems = []
     if args.lms:
         path = args.out.with_name(f"{args.out.stem}_{args.lms}.csv")
