@@ -12,6 +12,8 @@ from sourcekit.checks import MissingKeyError
 from . import sandbox as sandboxes
 from .reports import LMS_COLUMNS, summary, write_gradebook, write_lms
 from .score import grade_folder
+from ..review.store import review_db_path
+from .merge import merge as merge_written
 from .written import collect_written, write_written_answers, written_answers_path
 
 
@@ -65,6 +67,11 @@ def main(argv=None) -> int:
         lms_problems = write_lms(rows, expected, path, args.lms, args.identity)
         written.append(path)
     text = summary(expected, rows, time.monotonic() - started, args.jobs, seed, not args.no_sandbox)
+    # Grades entered in `make review` for an earlier run are folded in again (see merge.py).
+    if review_db_path(args.out).exists():
+        merged, merge_lines = merge_written(args.out, args.lms, args.identity)
+        written += [p for p in merged if p not in written]
+        text += "\n" + "\n".join(merge_lines)
     if lms_problems:
         text += "\n" + "\n".join(f"  {args.lms}: {p}" for p in lms_problems)
     summary_path = args.out.with_name(args.out.stem + "_summary.txt")

@@ -115,3 +115,45 @@ def write_records(records: list, out: Path) -> Path:
     path = Path(out).with_name(f"{Path(out).stem}_written_answers.json")
     path.write_text(json.dumps({"answers": records}, indent=1), encoding="utf-8")
     return path
+
+
+def expected_of(exercise: str):
+    """The grader's view of one exercise's key, without running the solutions (merge and reports need no more)."""
+    from sourcekit.checks import load_key
+    from sourcekit_instructor.grade.expected import Expected
+
+    key = load_key(exercise)
+    return Expected(exercise, key["questions"], list(key.get("written", [])), {}, {})
+
+
+def gradebook_rows(records: list, seed: int = 7) -> list:
+    """One gradebook Row per submission in ``records``, auto-graded scores drawn at random (seeded)."""
+    from sourcekit_instructor.grade.score import Row
+
+    rng = random.Random(seed)
+    rows, seen = [], {}
+    for record in records:
+        if record["submission"] in seen:
+            row = seen[record["submission"]]
+        else:
+            row = Row(record["submission"], record["exercise"])
+            for question in expected_of(record["exercise"]).questions:
+                right = rng.random() < 0.7
+                row.scores[question["id"]] = question.get("points", 1) if right else 0
+                row.held[question["id"]] = "both" if right else rng.choice(["neither", "stored data only", "unanswered"])
+            seen[record["submission"]] = row
+            rows.append(row)
+        row.written[record["question"]] = f"to grade: {record['words']} words" if record["words"] else "blank"
+    return rows
+
+
+def write_gradebooks(rows: list, out: Path) -> dict:
+    """The combined and per-exercise gradebooks as ``make grade`` writes them; returns {exercise: Expected}."""
+    from sourcekit_instructor.grade.reports import write_gradebook
+
+    expected = {name: expected_of(name) for name in sorted({r.exercise for r in rows})}
+    write_gradebook(rows, expected, out)
+    if len(expected) > 1:
+        for name in expected:
+            write_gradebook([r for r in rows if r.exercise == name], {name: expected[name]}, Path(out).with_name(f"{Path(out).stem}_{name}.csv"))
+    return expected
