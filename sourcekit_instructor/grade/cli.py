@@ -13,6 +13,7 @@ from . import sandbox as sandboxes
 from .reports import LMS_COLUMNS, summary, write_gradebook, write_lms
 from .score import grade_folder
 from ..review.store import review_db_path
+from .feedback import answers_file_path, write_answers
 from .merge import merge as merge_written
 from .written import collect_written, write_written_answers, written_answers_path
 
@@ -61,6 +62,8 @@ def main(argv=None) -> int:
     answers_path = written_answers_path(args.out)
     write_written_answers(collect_written(args.submissions, rows, expected, args.identity), answers_path)
     written.append(answers_path)
+    write_answers(rows, answers_file_path(args.out))
+    written.append(answers_file_path(args.out))
     lms_problems = []
     if args.lms:
         path = args.out.with_name(f"{args.out.stem}_{args.lms}.csv")

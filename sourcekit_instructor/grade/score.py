@@ -63,6 +63,7 @@ class Row:
     held: dict = field(default_factory=dict)
     written: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
+    answers: dict = field(default_factory=dict)  # question id -> its exported entry on the stored data (feedback pages)
 
 
 def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner) -> Row:
@@ -81,6 +82,7 @@ def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner
     if not stored and not variant:
         row.status = "not graded"
         return row
+    row.answers = {q["id"]: stored.get(q["variable"]) for q in expected.questions}
     for question in expected.questions:
         qid, points = question["id"], question.get("points", 1)
         on_stored = judge_plain(question, stored.get(question["variable"]), expected.stored[qid])

@@ -126,8 +126,63 @@ def expected_of(exercise: str):
     return Expected(exercise, key["questions"], list(key.get("written", [])), {}, {})
 
 
+def _candidates(question: dict) -> list:
+    """Plain values worth trying for one question (its form's small space), to find its right and hinted answers."""
+    import itertools
+
+    ids = ["000", "001", "002", "003", "004"]
+    form = question["form"]
+    if form == "whole_number":
+        return list(range(0, 3000))
+    if form == "source_id":
+        return ids
+    if form == "source_ids":
+        return [list(c) for n in range(0, 6) for c in itertools.combinations(ids, n)]
+    if form == "source_id_pair":
+        return [list(c) for c in itertools.combinations(ids, 2)]
+    if form == "choice":
+        return list(question.get("choices", ()))
+    if form == "reaction_id":
+        return [f"R{n:02d}" for n in range(1, 100)]
+    return []
+
+
+def known_answers(exercise: str) -> dict:
+    """{question id: {"right": [values], "hinted": [values]}}, found by trying every value of small forms.
+
+    The key holds digests only; trying the whole (small) space of a form
+    finds the values it accepts and those with a teaching hint (the common
+    wrong answers), so the fixture's students answer as real ones do.
+    Questions of large forms (free text) get no right value here.
+    """
+    from sourcekit.checks import digest, load_key, read_answer
+
+    key = load_key(exercise)
+    found = {}
+    for question in key["questions"]:
+        accept = {a["digest"] for a in question["accept"]}
+        hints = {h["digest"] for h in question.get("hints", ())}
+        right, hinted = [], []
+        for value in _candidates(question):
+            try:
+                canonical = read_answer(value, question["form"], question.get("choices", ()))
+            except Exception:
+                continue
+            d = digest(key["salt"], exercise, question["id"], canonical)
+            (right if d in accept else hinted if d in hints else []).append(value)
+        found[question["id"]] = {"right": right, "hinted": hinted}
+    return found
+
+
+_KNOWN = {}
+
+
 def gradebook_rows(records: list, seed: int = 7) -> list:
-    """One gradebook Row per submission in ``records``, auto-graded scores drawn at random (seeded)."""
+    """One gradebook Row per submission in ``records``: answers drawn (seeded) from right, hinted and other values.
+
+    A question whose right value the fixture cannot find is answered wrongly
+    or left unanswered, never scored right without a right answer.
+    """
     from sourcekit_instructor.grade.score import Row
 
     rng = random.Random(seed)
@@ -136,11 +191,22 @@ def gradebook_rows(records: list, seed: int = 7) -> list:
         if record["submission"] in seen:
             row = seen[record["submission"]]
         else:
-            row = Row(record["submission"], record["exercise"])
-            for question in expected_of(record["exercise"]).questions:
-                right = rng.random() < 0.7
-                row.scores[question["id"]] = question.get("points", 1) if right else 0
-                row.held[question["id"]] = "both" if right else rng.choice(["neither", "stored data only", "unanswered"])
+            exercise = record["exercise"]
+            known = _KNOWN.setdefault(exercise, known_answers(exercise))
+            row = Row(record["submission"], exercise)
+            for question in expected_of(exercise).questions:
+                qid, points, draw = question["id"], question.get("points", 1), rng.random()
+                right, hinted = known[qid]["right"], known[qid]["hinted"]
+                if right and draw < 0.65:
+                    row.answers[qid], row.scores[qid] = {"value": right[0]}, points
+                    row.held[qid] = "both" if rng.random() < 0.93 else "stored data only"
+                    if row.held[qid] != "both":
+                        row.scores[qid] = 0
+                elif draw < 0.9:
+                    value = rng.choice(hinted) if hinted and rng.random() < 0.8 else ("not a real answer" if question["form"] in ("text", "word") else 999999 if "number" in question["form"] else "999")
+                    row.answers[qid], row.scores[qid], row.held[qid] = {"value": value}, 0, "neither"
+                else:
+                    row.answers[qid], row.scores[qid], row.held[qid] = {"unanswered": True}, 0, "unanswered"
             seen[record["submission"]] = row
             rows.append(row)
         row.written[record["question"]] = f"to grade: {record['words']} words" if record["words"] else "blank"
