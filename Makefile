@@ -141,3 +141,27 @@ test-grading: $(STAMP) $(BWRAP)
 .PHONY: bench-grading
 bench-grading: $(STAMP) $(BWRAP)
 	$(PY) tests/bench/bench_grading.py
+
+# The rest of the grading cycle, after `make grade` (docs/grading-cycle.md). Each reads the files
+# `make grade` left beside OUT. `make review` serves the written-answer grading view on 127.0.0.1:REVIEW_PORT
+# only (Ctrl-C stops it; grades are saved as entered in OUT's _review.sqlite); `make merge` folds them
+# into the gradebooks and, with LMS=canvas or LMS=moodle (IDENTITY=regex), the LMS file; `make feedback`
+# writes a page per submission and a zip; `make class-report` one page of charts.
+.PHONY: review merge feedback class-report grading-cycle-check
+REVIEW_PORT ?= 8766
+review: $(STAMP)
+	$(PY) -m sourcekit_instructor.review --out $(call shell_quote,$(value OUT)) --port $(REVIEW_PORT)
+
+merge: $(STAMP)
+	$(PY) -m sourcekit_instructor.grade.merge --out $(call shell_quote,$(value OUT)) $(if $(LMS),--lms $(LMS)) $(if $(IDENTITY),--identity $(call shell_quote,$(value IDENTITY)))
+
+feedback: $(STAMP)
+	$(PY) -m sourcekit_instructor.grade.feedback --out $(call shell_quote,$(value OUT))
+
+class-report: $(STAMP)
+	$(PY) -m sourcekit_instructor.grade.class_report --out $(call shell_quote,$(value OUT))
+
+# The grading cycle's tests (the review view in headless Chromium with axe-core needs tests/site's tools).
+grading-cycle-check: $(STAMP) $(SITE_TOOLS)
+	$(PY) -m pytest tests/grading/test_review_browser.py tests/grading/test_written_answers.py tests/grading/test_merge.py \
+	  tests/grading/test_feedback.py tests/grading/test_class_report.py -p no:cacheprovider -q
