@@ -72,7 +72,7 @@ def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: s
         if not match:
             problems.append(f"{row.submission}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file")
             continue
-        person = match.groupdict().get("id") or (match.group(1) if match.groups() else match.group(0))
+        person = match.groupdict().get("id") or match.groupdict().get("user_id") or (match.group(1) if match.groups() else match.group(0))
         if row.exercise in expected_by_exercise and row.scores:
             previous = people.setdefault(person, {}).get(row.exercise)
             if previous is not None:
@@ -87,7 +87,8 @@ def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: s
         writer = csv.writer(handle)
         writer.writerow(header)
         for person in sorted(people):
-            ids = ["", "", person, "", ""] if lms == "canvas" else [person]
+            # A group named user_id is Canvas's numeric user id (its download's file names): the ID column.
+            ids = (["", person, "", "", ""] if "user_id" in pattern.groupindex else ["", "", person, "", ""]) if lms == "canvas" else [person]
             writer.writerow([spreadsheet_safe(cell) for cell in ids + [people[person].get(name, "") for name in exercises]])
     return problems
 

@@ -98,3 +98,15 @@ def test_moodle_file_names_give_a_grading_worksheet_per_exercise(tmp_path):
     sheet = read(out.with_name("gradebook_moodle_background.csv"))
     assert [r["Identifier"] for r in sheet] == ["Participant 4200", "Participant 4201", "Participant 4202"]
     assert [float(r["Grade"]) for r in sheet] == [sum(r.scores.values()) + 1 for r in rows]
+
+
+def test_make_grades_own_canvas_file_puts_canvas_user_id_in_the_id_column(tmp_path):
+    from sourcekit_instructor.grade.reports import write_lms
+
+    records = written_records(2, exercises=("background",))
+    rows = gradebook_rows(records)
+    expected = write_gradebooks(rows, tmp_path / "gradebook.csv")
+    problems = write_lms(rows, expected, tmp_path / "canvas.csv", "canvas", CANVAS_PATTERN)
+    canvas = read(tmp_path / "canvas.csv")
+    assert problems == []
+    assert sorted(r["ID"] for r in canvas) == sorted(r["student"] for r in records) and all(r["SIS User ID"] == "" for r in canvas)
