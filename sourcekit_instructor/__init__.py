@@ -8,6 +8,7 @@ Split by the stage an instructor runs, as otter-grader is:
   notebooks becomes gradebooks, each submission run in a sandbox on the stored
   data and on a hidden variant; :mod:`.grade.inside` is the only code that runs
   in the sandbox.
+* :mod:`.review` (``make review``): the written answers graded by question in the browser.
 * :mod:`.masters` reads a master; both stages use it.
 
 Students never import this package, and the download wheel does not carry it:

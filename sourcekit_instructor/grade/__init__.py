@@ -8,6 +8,10 @@
 * :mod:`.judge` reads the exported answers and judges them;
 * :mod:`.score` grades one submission and a whole folder into rows;
 * :mod:`.reports` writes the gradebooks, the LMS file and the summary;
+* :mod:`.written` collects the written answers and reads their rubrics from the masters;
+* after ``make review`` (:mod:`sourcekit_instructor.review`): :mod:`.merge` folds the written
+  grades into the gradebooks and LMS files, :mod:`.feedback` writes a page per submission,
+  :mod:`.class_report` a page of charts about the class (docs/grading-cycle.md);
 * :mod:`.cli` is the command line.
 
 Nothing here is imported by the sandboxed code except :mod:`.inside`, so this
