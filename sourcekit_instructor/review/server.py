@@ -96,14 +96,21 @@ class Review:
                 self._flags[key] = flag_answers(texts, self.rubrics[key].model_answer, self.documents)
             return self._flags[key]
 
+    def warm(self) -> None:
+        """Work out every question's similarity flags ahead of the first request (run in a thread at start)."""
+        for key in list(self.by_question):
+            self.flags(key)
+
     def question(self, key: str, reveal: bool) -> dict:
         rubric, records = self.rubrics[key], self.by_question[key]
         flags = self.flags(key)
         labels = {self.answer_id(r["submission"], key): f"Answer {n}" for n, r in enumerate(records, 1)}
+        grades = self.store.all()  # one query, not one per answer
+        empty = {"criteria": [], "adjust": 0.0, "comment": "", "graded": False}
         answers = []
         for n, record in enumerate(records, 1):
             answer_id = self.answer_id(record["submission"], key)
-            grade = self.store.get(record["submission"], rubric.question)
+            grade = grades.get((record["submission"], rubric.question), empty)
             entry = {"id": answer_id, "label": f"Answer {n}", "text": record["text"], "words": len(record["text"].split()), "grade": grade,
                      "points": points_of([c.points for c in rubric.criteria], grade["criteria"], grade["adjust"], rubric.points),
                      "flags": [{**f, "other": labels.get(f["other"])} for f in flags.get(answer_id, [])]}
@@ -244,6 +251,7 @@ def main(argv=None) -> int:
         print(f"error: cannot listen on 127.0.0.1:{args.port} ({error.strerror}); choose another with PORT=...", file=sys.stderr)
         return 2
     port = server.server_address[1]
+    threading.Thread(target=review.warm, name="similarity-flags", daemon=True).start()
     print(f"Grading view on http://127.0.0.1:{port}/ (grades saved as you go in {review.store.path}); Ctrl-C stops it.", flush=True)
     try:
         server.serve_forever()
