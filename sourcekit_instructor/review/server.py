@@ -70,6 +70,7 @@ class Review:
             records.sort(key=lambda r: self.answer_id(r["submission"], key))
         self._flags = {}
         self._flags_lock = threading.Lock()
+        self._flag_locks = {key: threading.Lock() for key in self.by_question}
 
     def answer_id(self, submission: str, question_key: str) -> str:
         """An opaque id for one answer: names nothing, fixed by the grades file's seed."""
@@ -85,12 +86,15 @@ class Review:
         return out
 
     def flags(self, key: str) -> dict:
-        with self._flags_lock:
+        """The similarity flags of one question, worked out once (one lock per question, so the
+        thread warming the others never makes a request wait)."""
+        with self._flag_locks[key]:
             if key not in self._flags:
-                if self.documents is None:
-                    from sourcekit.data import source_texts
+                with self._flags_lock:
+                    if self.documents is None:
+                        from sourcekit.data import source_texts
 
-                    self.documents = source_texts()
+                        self.documents = source_texts()
                 records = self.by_question[key]
                 texts = {self.answer_id(r["submission"], key): r["text"] for r in records if r["text"]}
                 self._flags[key] = flag_answers(texts, self.rubrics[key].model_answer, self.documents)
