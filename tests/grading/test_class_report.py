@@ -5,12 +5,16 @@ import random
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from sourcekit.checks import MOVES, load_key
 from sourcekit_instructor.grade.class_report import class_tables, write_class_report
 from sourcekit_instructor.grade.feedback import Cycle, answers_file_path, write_answers
 from sourcekit_instructor.review.store import GradeStore, review_db_path
 
 from .class_fixture import gradebook_rows, write_gradebooks, write_records, written_records
+
+pytestmark = pytest.mark.slow  # matplotlib draws four charts: about ten seconds
 
 
 class Images(HTMLParser):

@@ -23,10 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 TOOLS = ROOT / "tests" / "site" / "node_modules" / "playwright-core"
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("node") and CHROMIUM.exists() and TOOLS.exists()),
-    reason="needs node, Chromium at /usr/bin/chromium and tests/site's node_modules (cd tests/site && npm ci)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (shutil.which("node") and CHROMIUM.exists() and TOOLS.exists()),
+        reason="needs node, Chromium at /usr/bin/chromium and tests/site's node_modules (cd tests/site && npm ci)",
+    ),
+]
 
 
 def start_server(out: Path):
