@@ -37,6 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from ..masters import GenerationError
 from ..grade.written import read_written_answers, rubrics_of, written_answers_path
 from .similar import flag_answers
 from .store import GradeStore, points_of, review_db_path
@@ -243,7 +244,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         review = Review(written_answers_path(args.out), review_db_path(args.out))
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, GenerationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not review.by_question:
