@@ -4,6 +4,7 @@
 //                                      selected answers at once, reloads, reads every card back
 //   node review_check.mjs verify URL   reads every card back (after the server was restarted),
 //                                      then reveals the names
+//   node review_check.mjs axe URL      axe-core only, on a page on disk (feedback, class report)
 // Both check that no file name or student id is in the page before the names are revealed, and
 // run axe-core (WCAG 2.1 A and AA) one answer at a time and side by side. Prints one JSON object.
 // Uses tests/site's node_modules (playwright-core, axe-core): `cd tests/site && npm ci`.
@@ -24,7 +25,8 @@ const result = { phase, cards: [], axe: [], namesBeforeReveal: null, namesAfterR
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 try {
-  const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // The written pages forbid every script (their Content-Security-Policy); axe is let in by the test only.
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: phase === 'axe' });
   tab.on('console', (m) => { if (m.type() === 'error') result.consoleErrors.push(m.text()); });
   tab.on('request', (r) => { if (!r.url().startsWith(url.replace(/\/$/, ''))) result.external.push(r.url()); });
   const ready = async () => {
@@ -50,6 +52,14 @@ try {
   const pageText = () => tab.evaluate(() => document.documentElement.outerHTML + ' ' + [...document.querySelectorAll('textarea,input')].map((e) => e.value).join(' '));
 
   await tab.goto(url);
+  if (phase === 'axe') {
+    // A page written to disk (a feedback page, the class report): axe-core only.
+    await axe(url.split('/').pop());
+    result.images = await tab.evaluate(() => [...document.images].map((i) => ({ alt: i.alt, width: i.naturalWidth })));
+    await browser.close();
+    process.stdout.write(JSON.stringify(result));
+    process.exit(0);
+  }
   await ready();
   result.htmlBeforeReveal = await pageText();
 

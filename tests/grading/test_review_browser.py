@@ -116,3 +116,29 @@ def test_the_server_refuses_other_hosts_and_cross_site_changes(tmp_path):
     finally:
         server.kill()
         server.wait()
+
+
+def test_feedback_pages_and_the_class_report_pass_axe_core(tmp_path):
+    from sourcekit_instructor.grade.class_report import write_class_report
+    from sourcekit_instructor.grade.feedback import answers_file_path, write_answers, write_feedback
+    from sourcekit_instructor.review.store import GradeStore, review_db_path
+
+    from .class_fixture import gradebook_rows, write_gradebooks
+
+    out = tmp_path / "gradebook.csv"
+    records = written_records(6, exercises=("background",))
+    write_records(records, out)
+    rows = gradebook_rows(records)
+    write_gradebooks(rows, out)
+    write_answers(rows, answers_file_path(out))
+    store = GradeStore(review_db_path(out))
+    for record in records[:4]:
+        store.update(record["submission"], record["question"], criteria=[0, 2], comment="Cite documents by id.")
+    store.close()
+    folder, _, names = write_feedback(out)
+    report = write_class_report(out)
+    for page in (folder / names[0], report):
+        checked = drive("axe", page.as_uri())
+        assert checked["axe"] == [], checked["axe"]
+        assert checked["external"] == [] and checked["consoleErrors"] == []
+        assert all(image["alt"] and image["width"] > 0 for image in checked["images"])
