@@ -16,21 +16,27 @@ For speed with a large class, pairs are found from an index of
 ``min_words``-word runs, so only answers that share a run are compared.
 """
 
-import re
 from collections import defaultdict
 
+from sourcekit.text import quoted_spans as quoted_spans_in_line
 from sourcekit.textreuse import shared_passages, words
 
 #: Shortest shared run flagged: long enough that a common phrase does not explain it.
 MIN_WORDS = 12
 
-#: Quoted spans: straight or curly double quotes, guillemets; single curly quotes.
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|‘[^’]*’')
-
 
 def quoted_spans(text: str) -> list:
-    """(start, end) of every quotation in ``text``."""
-    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    """(start, end) of every quotation in ``text``, by the course's one rule, line by line.
+
+    :func:`sourcekit.text.quoted_spans` is the rule every page of the course
+    uses for what stands inside quotation marks; an answer is read with it a
+    line at a time.
+    """
+    spans, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        spans += [(offset + start, offset + end) for start, end in quoted_spans_in_line(line)]
+        offset += len(line)
+    return spans
 
 
 def _unquoted_words(text: str, start: int, end: int, spans) -> int:
