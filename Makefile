@@ -33,7 +33,7 @@ book: $(STAMP) $(VENDORED)
 # the grader and its attacks, the downloads and the strict book build. The grader's tests run
 # submissions in the bubblewrap sandbox, so as root it is installed first (see grade); as another
 # user they are skipped, and pytest's summary says why.
-test: $(STAMP) $(VENDORED) sandbox-for-tests lint
+test: $(STAMP) $(VENDORED) sandbox-for-tests browser-for-tests lint
 	$(PY) -m pytest
 
 # The edit-run loop: everything but the tests marked slow (the book build, sandboxed grading, the
@@ -55,6 +55,13 @@ format: $(STAMP)
 .PHONY: sandbox-for-tests
 sandbox-for-tests:
 	@if [ ! -x $(BWRAP) ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory $(BWRAP); fi
+
+# The grading view's test drives it in headless Chromium with tests/site's tools: as root (CI)
+# Chromium is installed first; as another user that test is skipped and says why.
+.PHONY: browser-for-tests
+browser-for-tests:
+	@$(MAKE) --no-print-directory $(SITE_TOOLS)
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory $(CHROMIUM); fi
 
 clean:
 	rm -rf _build
