@@ -71,7 +71,11 @@ clean:
 # the token Jupyter prints in its URL; a busy port is an error, not a silent move to another one.
 # The extension manager is read-only (it would ask PyPI); as root (a container, CI) Jupyter needs
 # allow_root. LAB_ARGS passes more options (the browser check uses --no-browser).
+# The contents manager (jupyter/course_server_config.json, sourcekit/lab_contents.py) opens the
+# chapters readable and saves them, and the exercises, to lab_notebooks/: the course's files stay
+# as git has them.
 PORT ?= 8888
+LAB_CONTENTS_MANAGER := sourcekit.lab_contents.CourseContentsManager
 LAB_AS_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/open_chapters_as_notebooks.json
 $(LAB_OVERRIDES): jupyter/open_chapters_as_notebooks.json $(STAMP)
@@ -81,6 +85,7 @@ $(LAB_OVERRIDES): jupyter/open_chapters_as_notebooks.json $(STAMP)
 lab: $(STAMP) $(LAB_OVERRIDES)
 	exec $(VENV)/bin/jupyter-lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	  --ServerApp.port_retries=0 --ServerApp.root_dir="$(CURDIR)" --LabApp.extension_manager=readonly \
+	  --ServerApp.contents_manager_class=$(LAB_CONTENTS_MANAGER) \
 	  $(LAB_AS_ROOT) $(LAB_ARGS)
 
 # The built site in headless Chromium: no request to another host, no console error, no axe-core

@@ -90,6 +90,24 @@ def show_self_check(name: str) -> None:
     The book's stylesheet (``_static/course.css``) gives the quiz the book's
     colours, in light and dark mode.
     """
+    from IPython.display import Javascript, display
     from jupyterquiz import display_quiz
 
+    display(Javascript(NO_MATHJAX_FROM_A_CDN))
     display_quiz(ordered_quiz(name), shuffle_answers=False, max_width=720)
+
+
+#: Runs before each quiz's own script. jupyterquiz typesets its questions with MathJax 3 when the
+#: page has a ``window.MathJax``, and when that object has no ``typeset()`` (a MathJax still
+#: loading, or a configuration object another extension set) it loads MathJax from
+#: cdn.jsdelivr.net: a request to another host, in class or at home. The course has no maths
+#: (``sourcekit/book_build/maths_guard.py``), so a ``typeset()`` that does nothing is all a quiz
+#: needs; a page with no MathJax, or a working one, is left as it is.
+NO_MATHJAX_FROM_A_CDN = """
+(function () {
+  var mathjax = window.MathJax;
+  if (mathjax && typeof mathjax === 'object' && typeof mathjax.typeset !== 'function') {
+    mathjax.typeset = function () {};
+  }
+})();
+"""

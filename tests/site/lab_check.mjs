@@ -10,16 +10,23 @@
 //     print their feedback ("not answered yet" for the blanks);
 //   * afterwards the server and every kernel it started are gone (their runtime folder is the
 //     check's own, so any process left behind is found by it).
-// Requests to any other host are refused (a classroom may have no internet) and listed.
-// Lab's autosave is off and nothing is saved: the course files are not changed by the check.
+//   * the chapter reads as the book does: no MyST role, directive, target or `{glue` left as text in
+//     its rendered text cells, the admonitions drawn as boxes with their titles, every figure's
+//     caption under it with the book's number, and every value the chapter glues present in the
+//     prose (the expected texts come from running the chapter with nbclient, outside Lab);
+//   * every self-check quiz is drawn (jupyterquiz), and no request goes to another host: requests
+//     to any other host are refused (a classroom may have no internet), listed, and fail the check;
+//   * saving the chapter and the exercise (Ctrl+S) writes lab_notebooks/<name>.ipynb and leaves
+//     `git status` as it was before the check: running the course never changes its files.
+// Lab's autosave is off; the check saves only with Ctrl+S.
 //
 // Usage: node lab_check.mjs [--port 8731] [--screenshots _build/lab-screenshots] [--all]
 //   --all also runs every other chapter and prints how long each took to run all its cells in
 //   Lab (the README's benchmark; CI runs one chapter and one exercise).
 // Exit status 0 when every check passes, 1 when one fails, 2 when the check cannot run.
 
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -166,8 +173,102 @@ async function outputsOf(page) {
   });
 }
 
+// Screenshots of the parts the book's reader knows: the first caption and the admonition box.
+async function screenshotsOfTheText(page) {
+  for (const [what, file] of [[/Fig\. 1\.1 The places/, 'lab-background-caption.png'], [/What the sources disagree on/, 'lab-background-admonition.png']]) {
+    const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell', { hasText: what }).first();
+    if (await cell.count()) {
+      await cell.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, file) });
+    }
+  }
+}
+
+// What `git status` says of the course's files (lab_notebooks/ is ignored): compared before and after.
+function gitStatus() {
+  return execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: projectRoot, encoding: 'utf8' });
+}
+
+// The texts the chapter's prose must show for its glued values, from the chapter run with nbclient
+// outside Lab (sourcekit.lab_text.expected_glue_texts): the same values, reached another way.
+function expectedGlueTexts(chapter) {
+  const python = join(projectRoot, '.venv', 'bin', 'python');
+  const output = execFileSync(python, ['-c',
+    'import json, sys; from sourcekit.lab_text import expected_glue_texts; print(json.dumps(expected_glue_texts(sys.argv[1])))',
+    chapter], { cwd: projectRoot, encoding: 'utf8', timeout: 240_000 });
+  return JSON.parse(output);
+}
+
+// Markup the book turns into something else, left as text in a rendered text cell.
+const RAW_MYST = [
+  [/\{(ref|numref|doc|eval|glue(:\w+)?|admonition|code-cell|figure|note|warning)\}/, 'a MyST role or directive'],
+  [/\{glue/, '`{glue`'],
+  [/^\s*:(class|name|tags|caption):/m, 'a directive option'],
+  [/^\s*\(([\w.:-]+)\)=\s*$/m, 'a (label)= target'],
+  [/```|:::/, 'a code fence'],
+  [/glue\.value\(/, 'an inline expression not evaluated'],
+  [/run the code cells above, then this text cell/, 'a glued value not computed'],
+];
+
+async function renderedText(page) {
+  return page.evaluate(() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const cells = [...panel.querySelectorAll('.jp-MarkdownCell')];
+    // jupyterlab-myst draws a text cell in a .myst block; Lab's own renderer in .jp-MarkdownOutput.
+    const rendered = (cell) => cell.querySelector('.jp-Cell-inputArea > .myst, .jp-MarkdownOutput');
+    return {
+      // innerText is what a reader sees: hidden and folded parts left out.
+      text: cells.map((cell) => rendered(cell)?.innerText || '').join('\n\n'),
+      editing: cells.filter((cell) => !rendered(cell)).length,
+      admonitions: [...panel.querySelectorAll('.jp-MarkdownCell aside, .jp-MarkdownCell .admonition')]
+        .map((box) => box.innerText.split('\n')[0].trim()),
+      quizzes: panel.querySelectorAll('.jp-OutputArea-output .Quiz').length,
+    };
+  });
+}
+
+function checkReadsAsTheBook(name, rendered, glueTexts) {
+  const raw = RAW_MYST.filter(([pattern]) => pattern.test(rendered.text))
+    .map(([pattern, what]) => `${what}: "${rendered.text.match(pattern)[0].trim()}" in "${excerpt(rendered.text, rendered.text.search(pattern))}"`);
+  check(raw.length === 0 && rendered.editing === 0,
+    `${name}: no raw MyST in its rendered text${raw.length ? `: ${raw.join('; ')}` : ''}${rendered.editing ? ` (${rendered.editing} text cells not rendered)` : ''}`);
+  if (!glueTexts) return;
+  const flat = rendered.text.replace(/\s+/g, ' ');
+  const missing = glueTexts.filter((text) => !flat.includes(text.replace(/\s+/g, ' ')));
+  check(glueTexts.length > 0 && missing.length === 0,
+    `${name}: all ${glueTexts.length} glued values are in its prose${missing.length ? `; missing: ${missing.slice(0, 5).map((m) => JSON.stringify(m)).join(', ')}` : ''}`);
+}
+
+function excerpt(text, at) {
+  return text.slice(Math.max(0, at - 60), at + 60).replace(/\s+/g, ' ');
+}
+
+// Ctrl+S on the open notebook; the save goes to lab_notebooks/<stem>.ipynb (sourcekit/lab_contents.py).
+async function saveAndCheck(page, name, statusBefore) {
+  const stem = name.split('/').pop().replace(/\.(md|ipynb)$/, '');
+  const copy = join(projectRoot, 'lab_notebooks', `${stem}.ipynb`);
+  const before = existsSync(copy) ? statSync(copy).mtimeMs : 0;
+  await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook').first().click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+s');
+  let saved = false;
+  for (let waited = 0; waited < 30_000 && !saved; waited += 250) {
+    await new Promise((r) => setTimeout(r, 250));
+    saved = existsSync(copy) && statSync(copy).mtimeMs > before;
+  }
+  await new Promise((r) => setTimeout(r, 1000)); // a checkpoint, or a second write, would come now
+  const dialog = await page.locator('.jp-Dialog').count();
+  if (dialog) await page.screenshot({ path: join(SCREENSHOTS, `lab-save-dialog-${stem}.png`) });
+  check(saved && dialog === 0, `${name}: Ctrl+S saved it as lab_notebooks/${stem}.ipynb${dialog ? ' (but Lab showed a dialog)' : ''}`);
+  const outputs = saved ? JSON.parse(readFileSync(copy, 'utf8')).cells.filter((c) => (c.outputs || []).length).length : 0;
+  check(outputs > 0, `${name}: the saved copy keeps the outputs (${outputs} cells with outputs)`);
+  const statusAfter = gitStatus();
+  check(statusAfter === statusBefore, `${name}: \`git status\` unchanged after saving${statusAfter === statusBefore ? '' : `:\n${statusAfter}`}`);
+}
+
 async function main() {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const statusBefore = gitStatus();
+  const glueTexts = expectedGlueTexts('chapters/background.md');
   const started = Date.now();
   const { lab, url } = startLab();
   let browser;
@@ -181,6 +282,10 @@ async function main() {
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // jupyterquiz loads MathJax from a CDN when the page has a MathJax 3 without typeset() (one
+    // still loading, or a configuration object): the check sets up that page, so a quiz that would
+    // ask another host does so here (sourcekit/quiz.py gives it a typeset() that does nothing).
+    await page.addInitScript(() => { window.MathJax = { version: '3.2.2' }; });
     // A classroom may have no internet: every request to another host is refused, and listed.
     const foreign = [];
     await page.route('**/*', (route) => {
@@ -202,6 +307,16 @@ async function main() {
       check(result.errors.length === 0, `no cell of the chapter raised${result.errors.length ? `: ${result.errors[0]}` : ''}`);
       check(result.images > 0, `the chapter drew ${result.images} chart image(s)`);
       check(result.widgets > 0, `the chapter shows ${result.widgets} live widget dropdown(s)`);
+      const rendered = await renderedText(page);
+      await page.screenshot({ path: join(SCREENSHOTS, 'lab-background-full.png'), fullPage: true });
+      checkReadsAsTheBook('chapters/background.md', rendered, glueTexts);
+      check(rendered.admonitions.length >= 2 && rendered.admonitions.some((t) => /What the sources disagree on/.test(t)),
+        `the chapter's admonitions are boxes with their titles (${rendered.admonitions.map((t) => JSON.stringify(t)).join(', ')})`);
+      const captions = (rendered.text.match(/^Fig\. 1\.\d+ /gm) || []).length;
+      check(captions >= 4, `the chapter's ${captions} figure captions are under their figures, numbered as in the book`);
+      check(rendered.quizzes > 0, `the chapter's self-check quiz is drawn (${rendered.quizzes})`);
+      await screenshotsOfTheText(page);
+      await saveAndCheck(page, 'chapters/background.md', statusBefore);
     }
 
     if (process.argv.includes('--all')) {
@@ -220,9 +335,9 @@ async function main() {
     await page.screenshot({ path: join(SCREENSHOTS, 'lab-background-exercises.png') });
     check(exercise.errors.length === 0, `no cell of the exercise raised${exercise.errors.length ? `: ${exercise.errors[0]}` : ''}`);
     check(/not answered yet/.test(exercise.text), 'the exercise self-checks give their feedback');
-    // Not a failure: with those requests refused, every check above still passed (offline works).
-    // jupyterquiz's output asks a CDN for MathJax; Lab itself asks for nothing.
-    console.log(`note requests to other hosts, refused: ${foreign.length ? [...new Set(foreign)].join(', ') : 'none'}`);
+    checkReadsAsTheBook('exercises/background_exercises.ipynb', await renderedText(page), null);
+    await saveAndCheck(page, 'exercises/background_exercises.ipynb', statusBefore);
+    check(foreign.length === 0, `no request to another host${foreign.length ? `: ${[...new Set(foreign)].join(', ')}` : ''}`);
   } catch (error) {
     check(false, `the check could not finish: ${error.message}`);
   } finally {

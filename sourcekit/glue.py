@@ -1,0 +1,71 @@
+"""Glue a chapter's computed values into its text, in the book and in JupyterLab.
+
+In the book, myst-nb's ``glue`` stores a value in the cell's output and the
+prose pastes it with ``{glue:text}`name``` when the page is built. JupyterLab
+has no build: the chapter opens as a notebook (``sourcekit.lab_text`` rewrites
+each ``{glue:...}`` role as a jupyterlab-myst inline expression), and the
+kernel has to answer that expression with the same value. So the chapters
+import :data:`glue` from here: it calls myst-nb's ``glue`` unchanged, and also
+keeps the value in this kernel, where ``glue.value("name", ".1f")`` gives it
+back formatted as the book formats it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class GluedText:
+    """A glued value as the text the book shows, without the quotes a ``repr`` would add.
+
+    jupyterlab-myst renders an inline expression's ``text/plain``; IPython's
+    ``text/plain`` of a string is its ``repr``, quotes and escapes included.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Glue:
+    """``glue(name, value, display=False)`` as in myst-nb, remembering each value in this kernel."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def __call__(self, name: str, value: Any, display: bool = True) -> None:
+        from myst_nb import glue as myst_nb_glue
+
+        self.values[name] = value
+        myst_nb_glue(name, value, display=display)
+
+    def value(self, name: str, spec: str = "", markdown: bool = False) -> Any:
+        """The value glued as ``name``, as ``{glue:text}`name:spec``` (or ``{glue:md}``) shows it.
+
+        A name not glued yet (its cell has not run in this kernel) gives a
+        sentence saying so, not a traceback inside a sentence of the chapter.
+        """
+        if name not in self.values:
+            return GluedText(f"[{name}: run the code cells above, then this text cell]")
+        value = self.values[name]
+        if markdown:
+            return value  # an IPython Markdown object (sourcekit.reaction_plots.as_markdown) renders as such
+        return GluedText(format_glued(value, spec))
+
+
+def format_glued(value: Any, spec: str = "") -> str:
+    """``value`` as the book's ``{glue:text}`name:spec``` prints it: formatted, or as plain text."""
+    if spec:
+        return format(value, spec)
+    if hasattr(value, "data") and isinstance(getattr(value, "data"), str):
+        return value.data  # an IPython display object (Markdown): its text
+    return str(value)
+
+
+#: The chapters' ``glue``: ``from sourcekit.glue import glue``.
+glue = Glue()
