@@ -61,7 +61,10 @@ class Glue:
 def format_glued(value: Any, spec: str = "") -> str:
     """``value`` as the book's ``{glue:text}`name:spec``` prints it: formatted, or as plain text."""
     if spec:
-        return format(value, spec)
+        try:
+            return format(value, spec)
+        except (TypeError, ValueError):
+            return str(value)  # the value unformatted beats an error inside a sentence
     if hasattr(value, "data") and isinstance(getattr(value, "data"), str):
         return value.data  # an IPython display object (Markdown): its text
     return str(value)

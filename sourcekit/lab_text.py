@@ -140,16 +140,16 @@ def relative_link(from_chapter: str, target: Target, label: str | None) -> str:
     return f"../{target.chapter}{anchor}"
 
 
-def _markdown_link(text: str, href: str) -> str:
+def _markdown_link(text: str, href: str | None) -> str:
     text = text.replace("[", "\\[").replace("]", "\\]")
-    return f"[{text}]({href})"
+    return f"[{text}]({href})" if href else text
 
 
 class Rewriter:
     """Rewrites one chapter's text cells; ``glued`` maps glue names to values when they are known."""
 
     def __init__(self, chapter_file: str, targets: dict[str, Target], glued: dict[str, Any] | None = None,
-                 plain: bool = False, link: Callable[[str, Target, str | None], str] = relative_link) -> None:
+                 plain: bool = False, link: Callable[[str, Target, str | None], str] | None = relative_link) -> None:
         self.chapter_file = chapter_file
         self.targets = targets
         self.glued = glued
@@ -164,22 +164,26 @@ class Rewriter:
             found = self.targets.get(target)
             if found is None:
                 return text or target
-            return _markdown_link(text or found.title, self.link(self.chapter_file, found, target))
+            return _markdown_link(text or found.title, self.href(found, target))
         if role == "numref":
             found = self.targets.get(target)
             if found is None or found.number is None:
                 return text or target
             words = (text or f"{FIGURE_PREFIX} %s").replace("%s", found.number).replace("{number}", found.number)
-            return _markdown_link(words, self.link(self.chapter_file, found, target))
+            return _markdown_link(words, self.href(found, target))
         if role == "doc":
             stem = Path(target).stem
             found = self.targets.get(f"__doc__:{stem}")
             if found is None:
                 return text or stem
-            return _markdown_link(text or found.title, self.link(self.chapter_file, found, None))
+            return _markdown_link(text or found.title, self.href(found, None))
         if role in ("glue", "glue:text", "glue:md", "glue:any"):
             return self.glue(role, content)
         return text or target  # any other role: its words, never its markup
+
+    def href(self, target: Target, label: str | None) -> str | None:
+        """The link for a target, or None (the words alone) when there is nowhere to link to."""
+        return self.link(self.chapter_file, target, label) if self.link else None
 
     def glue(self, role: str, content: str) -> str:
         from .glue import format_glued
@@ -217,8 +221,12 @@ class Rewriter:
 
 
 def readable_notebook(notebook, chapter_file: str, glued: dict[str, Any] | None = None, plain: bool = False,
-                      root: Path = PROJECT_ROOT, link: Callable[[str, Target, str | None], str] = relative_link):
-    """``notebook`` (a chapter read by jupytext) with its MyST made readable outside the book. Changed in place."""
+                      root: Path = PROJECT_ROOT, link: Callable[[str, Target, str | None], str] | None = relative_link):
+    """``notebook`` (a chapter read by jupytext) with its MyST made readable outside the book. Changed in place.
+
+    ``link=None`` keeps a reference's words without a link (a download, where the other
+    chapters are not beside the notebook).
+    """
     import nbformat
 
     rewriter = Rewriter(chapter_file, course_targets(root), glued, plain, link)

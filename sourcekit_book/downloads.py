@@ -55,7 +55,23 @@ def notebook_with_outputs(app: Sphinx, path: Path) -> str:
         pass  # executed by myst-nb in this build: the file already has its outputs
     for key in ("source_map", "jupytext"):
         notebook.metadata.pop(key, None)
+    make_readable_without_the_book(notebook, path)
     return nbformat.writes(notebook)
+
+
+def make_readable_without_the_book(notebook, path: Path) -> None:
+    """The chapter's MyST as text any notebook viewer shows (``sourcekit.lab_text``, ``plain``).
+
+    A downloaded chapter opens in Lab, classic Jupyter or Colab, with or
+    without jupyterlab-myst: cross-references keep their words (the other
+    chapters are not in the download), figures get their numbered captions,
+    admonitions become quoted blocks with their titles, and each glued value is
+    pasted in from the executed notebook's own outputs.
+    """
+    from sourcekit.lab_text import glued_values, readable_notebook
+
+    chapter_file = f"{path.parent.name}/{path.stem}.md"
+    readable_notebook(notebook, chapter_file, glued=glued_values(notebook), plain=True, link=None)
 
 
 def offer_executed_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -7,6 +7,7 @@ in an environment built from the same requirements.txt, and
 tests/test_downloads.py runs every chapter in a fresh one.
 """
 
+import json
 import os
 import stat
 import subprocess
@@ -50,19 +51,39 @@ def test_postbuild_is_executable_and_gives_lab_the_course_settings(tmp_path):
     assert result.returncode == 0, result.stderr
     installed = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "open_chapters_as_notebooks.json"
     assert installed.read_bytes() == (PROJECT_ROOT / "jupyter" / "open_chapters_as_notebooks.json").read_bytes()
+    # The contents manager that saves the course's files to lab_notebooks/, merged into the server's config.
+    server_config = json.loads((tmp_path / "etc" / "jupyter" / "jupyter_server_config.json").read_text(encoding="utf-8"))
+    assert server_config["ServerApp"]["contents_manager_class"] == "sourcekit.lab_contents.CourseContentsManager"
+
+
+def test_postbuild_keeps_what_the_servers_config_already_says(tmp_path):
+    config = tmp_path / "etc" / "jupyter" / "jupyter_server_config.json"
+    config.parent.mkdir(parents=True)
+    config.write_text(json.dumps({"ServerApp": {"ip": "0.0.0.0"}, "LabApp": {"x": 1}}), encoding="utf-8")
+    env = {**os.environ, "NB_PYTHON_PREFIX": str(tmp_path)}
+    subprocess.run(["bash", str(PROJECT_ROOT / "postBuild")], env=env, check=True, capture_output=True)
+    merged = json.loads(config.read_text(encoding="utf-8"))
+    assert merged["ServerApp"]["ip"] == "0.0.0.0" and merged["LabApp"] == {"x": 1}
+    assert merged["ServerApp"]["contents_manager_class"] == "sourcekit.lab_contents.CourseContentsManager"
+
+
+def test_make_lab_uses_the_same_contents_manager_as_the_hub():
+    ours = json.loads((PROJECT_ROOT / "jupyter" / "course_server_config.json").read_text(encoding="utf-8"))
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"LAB_CONTENTS_MANAGER := {ours['ServerApp']['contents_manager_class']}" in makefile
+    assert "--ServerApp.contents_manager_class=$(LAB_CONTENTS_MANAGER)" in makefile
 
 
 def test_the_lab_settings_open_myst_chapters_as_jupytext_notebooks():
-    import json
-
     settings = json.loads((PROJECT_ROOT / "jupyter" / "open_chapters_as_notebooks.json").read_text(encoding="utf-8"))
     viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers["markdown"] == "Jupytext Notebook"
 
 
-def test_jupytext_pairs_chapters_with_notebooks_that_git_ignores():
-    config = tomllib.loads((PROJECT_ROOT / "jupytext.toml").read_text(encoding="utf-8"))
-    assert config["formats"] == {"chapters/": "md:myst", "lab_notebooks/": "ipynb"}
+def test_chapters_are_not_paired_saves_go_to_notebooks_that_git_ignores():
+    # A jupytext pairing writes the chapter's .md back on every save (its own layout, not ours):
+    # the contents manager saves to lab_notebooks/ instead (tests/test_lab_text.py).
+    assert not (PROJECT_ROOT / "jupytext.toml").exists()
     assert "lab_notebooks/" in (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 

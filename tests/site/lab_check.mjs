@@ -21,8 +21,9 @@
 // Lab's autosave is off; the check saves only with Ctrl+S.
 //
 // Usage: node lab_check.mjs [--port 8731] [--screenshots _build/lab-screenshots] [--all]
-//   --all also runs every other chapter and prints how long each took to run all its cells in
-//   Lab (the README's benchmark; CI runs one chapter and one exercise).
+//   --all also runs every other chapter, checks it for raw MyST and unevaluated values, and prints
+//   how long each took to run all its cells in Lab (the README's benchmark; CI runs one chapter
+//   and one exercise).
 // Exit status 0 when every check passes, 1 when one fails, 2 when the check cannot run.
 
 import { execFileSync, spawn } from 'node:child_process';
@@ -325,6 +326,9 @@ async function main() {
         timings[chapter] = await runAllCells(page, `chapters/${chapter}.md`);
         const result = await outputsOf(page);
         check(result.errors.length === 0, `no cell of chapters/${chapter}.md raised${result.errors.length ? `: ${result.errors[0]}` : ''}`);
+        // Every glued value evaluated (none left as an expression or a "run the cells above" note).
+        checkReadsAsTheBook(`chapters/${chapter}.md`, await renderedText(page), null);
+        await page.screenshot({ path: join(SCREENSHOTS, `lab-${chapter}.png`) });
       }
     }
 
