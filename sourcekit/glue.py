@@ -12,6 +12,7 @@ back formatted as the book formats it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -54,7 +55,10 @@ class Glue:
             return GluedText(f"[{name}: run the code cells above, then this text cell]")
         value = self.values[name]
         if markdown:
-            return value  # an IPython Markdown object (sourcekit.reaction_plots.as_markdown) renders as such
+            # A passage glued as Markdown (sourcekit.reaction_plots.as_markdown: a quotation with its
+            # markup characters escaped) comes back as its text: jupyterlab-myst draws a Markdown
+            # result as a block of its own, which would break the sentence that quotes it.
+            return GluedText(re.sub(r"\\(.)", r"\1", format_glued(value)))
         return GluedText(format_glued(value, spec))
 
 

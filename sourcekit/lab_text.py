@@ -15,10 +15,11 @@ book's figure numbers, nor myst-nb's ``glue``. So a chapter opened in Lab
   under the figure, "Fig. 2.1 The places near ...";
 * ``{glue:text}`name:spec``` becomes the inline expression
   ``{eval}`glue.value("name", "spec")```, which jupyterlab-myst asks the
-  kernel for when the text cell runs (``sourcekit.glue`` keeps the values);
+  kernel for when the text cell runs (``sourcekit.glue`` keeps the values; a
+  value must be glued by a cell above the text, as Run All runs in order);
   given the values (a notebook already executed), the value itself is pasted;
-* the book's ``hide-output`` tag folds the same outputs in Lab (a click
-  unfolds them, as in the book).
+* the book's ``hide-output`` tag folds the same stored outputs when the
+  chapter opens (running the cell shows its new output, as Lab does).
 
 With ``plain=True`` (a reader with no jupyterlab-myst: classic Jupyter, Colab)
 admonitions become quoted blocks with a bold title and ``(label)=`` targets are

@@ -115,9 +115,8 @@ def test_glue_value_gives_the_text_the_book_prints(monkeypatch):
     assert repr(glue.value("km", ".1f")) == "6.3"
     assert repr(glue.value("words")) == "15km (9 miles)"  # no quotes, as in the book
     assert "run the code cells above" in repr(glue.value("not-yet"))
-    passage = Markdown("a \\*quoted\\* passage")
-    glue("passage", passage, display=False)
-    assert glue.value("passage", markdown=True) is passage
+    glue("passage", Markdown("a \\*quoted\\* passage"), display=False)
+    assert repr(glue.value("passage", markdown=True)) == "a *quoted* passage"  # inline text, escapes gone
 
 
 def test_glued_values_are_read_back_from_myst_nbs_outputs():

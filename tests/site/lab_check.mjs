@@ -61,14 +61,13 @@ const check = (ok, message) => {
   if (!ok) failures.push(message);
 };
 
-// A scratch Jupyter home: user settings (autosave off, every cell in the DOM), workspaces and the
-// runtime folder where kernels' connection files go.
+// A scratch Jupyter home: user settings (autosave off: the check saves with Ctrl+S), workspaces and
+// the runtime folder where kernels' connection files go. Every cell in the DOM is the course's own
+// setting (jupyter/open_chapters_as_notebooks.json), which the check relies on and so tests.
 const scratch = mkdtempSync(join(tmpdir(), 'lab-check-'));
 const userSettings = join(scratch, 'user-settings');
 mkdirSync(join(userSettings, '@jupyterlab', 'docmanager-extension'), { recursive: true });
-mkdirSync(join(userSettings, '@jupyterlab', 'notebook-extension'), { recursive: true });
 writeFileSync(join(userSettings, '@jupyterlab', 'docmanager-extension', 'plugin.jupyterlab-settings'), JSON.stringify({ autosave: false }));
-writeFileSync(join(userSettings, '@jupyterlab', 'notebook-extension', 'tracker.jupyterlab-settings'), JSON.stringify({ windowingMode: 'none' }));
 const runtimeDir = join(scratch, 'runtime');
 
 function startLab() {
