@@ -216,3 +216,20 @@ def test_the_guard_is_displayed_before_each_quiz(monkeypatch):
     show_self_check("background")
     assert [kind for kind, _ in shown] == ["display", "quiz"]
     assert shown[0][1].data == NO_MATHJAX_FROM_A_CDN
+
+
+# A downloaded chapter (the built site's .ipynb): read without the book, in any notebook viewer.
+
+@pytest.mark.parametrize("chapter", ["background", "the_battle", "casualty_reporting", "international_reaction"])
+def test_a_downloaded_chapter_has_no_markup_and_every_value_pasted(built_site, chapter):
+    downloaded = nbformat.read(built_site / "_sources" / "chapters" / f"{chapter}.ipynb", as_version=4)
+    text = text_of(downloaded)
+    assert not MYST_MARKUP.search(text), MYST_MARKUP.search(text).group(0)
+    assert "not computed" not in text and "glue.value" not in text
+    source = text_of(read_chapter(PROJECT_ROOT / "chapters" / f"{chapter}.md"))
+    values = glued_values(downloaded)
+    for match in ROLE.finditer(source):
+        if match.group("role").startswith("glue"):
+            name, _, spec = match.group("content").partition(":")
+            shown = format_glued(values[name], "" if match.group("role") == "glue:md" else spec)
+            assert shown in text, f"{chapter}: {name} ({shown!r}) is not in the downloaded text"
