@@ -101,7 +101,7 @@ def show_self_check(name: str) -> None:
 #: page has a ``window.MathJax``, and when that object has no ``typeset()`` (a MathJax still
 #: loading, or a configuration object another extension set) it loads MathJax from
 #: cdn.jsdelivr.net: a request to another host, in class or at home. The course has no maths
-#: (``sourcekit/book_build/maths_guard.py``), so a ``typeset()`` that does nothing is all a quiz
+#: (``sourcekit_book/maths_guard.py``), so a ``typeset()`` that does nothing is all a quiz
 #: needs; a page with no MathJax, or a working one, is left as it is.
 NO_MATHJAX_FROM_A_CDN = """
 (function () {

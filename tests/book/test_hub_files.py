@@ -82,7 +82,7 @@ def test_the_lab_settings_open_myst_chapters_as_jupytext_notebooks():
 
 def test_chapters_are_not_paired_saves_go_to_notebooks_that_git_ignores():
     # A jupytext pairing writes the chapter's .md back on every save (its own layout, not ours):
-    # the contents manager saves to lab_notebooks/ instead (tests/test_lab_text.py).
+    # the contents manager saves to lab_notebooks/ instead (tests/sourcekit/test_lab_text.py).
     assert not (PROJECT_ROOT / "jupytext.toml").exists()
     assert "lab_notebooks/" in (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
