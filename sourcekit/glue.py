@@ -34,7 +34,7 @@ class GluedText:
 
 
 class Glue:
-    """``glue(name, value, display=False)`` as in myst-nb, remembering each value in this kernel."""
+    """``glue(name, value, display=False)`` as in myst-nb, keeping each value in this kernel."""
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
@@ -55,15 +55,15 @@ class Glue:
             return GluedText(f"[{name}: run the code cells above, then this text cell]")
         value = self.values[name]
         if markdown:
-            # A passage glued as Markdown (sourcekit.reaction_plots.as_markdown: a quotation with its
-            # markup characters escaped) comes back as its text: jupyterlab-myst draws a Markdown
-            # result as a block of its own, which would break the sentence that quotes it.
+            # A passage glued as Markdown (sourcekit.reaction_plots.as_markdown: a quotation with
+            # its markup characters escaped) comes back as its text: jupyterlab-myst draws a
+            # Markdown result as a block of its own, which would break the sentence quoting it.
             return GluedText(re.sub(r"\\(.)", r"\1", format_glued(value)))
         return GluedText(format_glued(value, spec))
 
 
 def format_glued(value: Any, spec: str = "") -> str:
-    """``value`` as the book's ``{glue:text}`name:spec``` prints it: formatted, or as plain text."""
+    """``value`` as the book's ``{glue:text}`name:spec``` prints it: formatted, or plain text."""
     if spec:
         try:
             return format(value, spec)

@@ -32,7 +32,7 @@ NOTE_KEY = "course"
 
 
 def course_file_kind(path: str) -> str | None:
-    """"chapter" for ``chapters/<name>.md``, "exercise" for ``exercises/<name>.ipynb``, else None."""
+    """'chapter' for ``chapters/<name>.md``, 'exercise' for ``exercises/<name>.ipynb``, or None."""
     parts = PurePosixPath(path.strip("/")).parts
     if len(parts) != 2:
         return None
@@ -60,12 +60,15 @@ def saves_note(path: str, copy_exists: bool):
         f"yours and is never part of the course's files. This file itself is never changed.*"
     )
     if copy_exists:
-        text += f" *You have a saved version: open [`{copy}`](../{copy}) to go on from where you stopped.*"
+        text += (
+            f" *You have a saved version: open [`{copy}`](../{copy}) to go on from where you"
+            " stopped.*"
+        )
     return nbformat.v4.new_markdown_cell(text, metadata={NOTE_KEY: {"saves_note": True}})
 
 
 class CourseContentsManager(AsyncTextFileContentsManager):
-    """jupytext's contents manager; the course's chapters and exercises open readable and save aside."""
+    """jupytext's contents manager: course chapters and exercises open readable and save aside."""
 
     async def get(self, path, content=True, type=None, format=None, **kwargs):
         model = await super().get(path, content=content, type=type, format=format, **kwargs)
@@ -90,11 +93,22 @@ class CourseContentsManager(AsyncTextFileContentsManager):
         import nbformat
 
         notebook = nbformat.from_dict(copy.deepcopy(model["content"]))
-        notebook.cells = [cell for cell in notebook.cells if NOTE_KEY not in cell.get("metadata", {}) or
-                          not cell.metadata[NOTE_KEY].get("saves_note")]
-        notebook.metadata.pop("jupytext", None)  # the copy is a plain notebook, not paired with any text file
+        notebook.cells = [
+            cell
+            for cell in notebook.cells
+            if NOTE_KEY not in cell.get("metadata", {})
+            or not cell.metadata[NOTE_KEY].get("saves_note")
+        ]
+        notebook.metadata.pop(
+            "jupytext", None
+        )  # the copy is a plain notebook, not paired with any text file
         os.makedirs(self._get_os_path(COPIES_FOLDER), exist_ok=True)
-        await super().save({"type": "notebook", "format": "json", "content": notebook}, copy_path(path))
-        self.log.info("course file %s saved as %s; the course's file is unchanged", path, copy_path(path))
-        # Lab compares this model's time with the file's on its next save: the course's file, untouched.
+        await super().save(
+            {"type": "notebook", "format": "json", "content": notebook}, copy_path(path)
+        )
+        self.log.info(
+            "course file %s saved as %s; the course's file is unchanged", path, copy_path(path)
+        )
+        # Lab compares this model's time with the file's on its next save: the course's file,
+        # untouched.
         return await super().get(path, content=False)

@@ -44,7 +44,8 @@ TEXT_AND_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 TARGET_LINE = re.compile(r"^\((?P<label>[\w.:-]+)\)=[ \t]*$", re.M)
 #: A fenced directive: ```{name} argument ... ``` or :::{name} ... :::.
 DIRECTIVE = re.compile(
-    r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}[ \t]*(?P<argument>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+    r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}[ \t]*(?P<argument>[^\n]*)\n"
+    r"(?P<body>.*?)^(?P=fence)[ \t]*$",
     re.M | re.S,
 )
 #: Tags the book uses, and the Lab cell metadata that folds the same part. Only outputs: a cell
@@ -59,7 +60,7 @@ FIGURE_PREFIX = "Fig."
 
 @dataclass(frozen=True)
 class Target:
-    """Where a label points: the chapter file (``chapters/<name>.md``) and the words the book shows."""
+    """Where a label points: the chapter (``chapters/<name>.md``) and the words the book shows."""
 
     chapter: str
     title: str
@@ -73,7 +74,7 @@ def read_chapter(path: Path):
 
 
 def chapter_numbers(root: Path = PROJECT_ROOT) -> dict[str, int]:
-    """Each numbered chapter's number, as the book numbers it (``numbered: true`` parts of ``_toc.yml``)."""
+    """Each numbered chapter's number, as the book numbers it (``numbered: true`` parts)."""
     import yaml
 
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
@@ -105,15 +106,19 @@ def collect_targets(chapter_file: str, notebook, number: int | None) -> dict[str
         if cell.cell_type == "markdown":
             title = title or _first_heading(cell.source)
             for match in TARGET_LINE.finditer(cell.source):
-                heading = _first_heading(cell.source[match.end():]) or match.group("label")
+                heading = _first_heading(cell.source[match.end() :]) or match.group("label")
                 targets[match.group("label")] = Target(chapter_file, heading)
         elif cell.cell_type == "code":
             figure = figure_metadata(cell)
             if figure.get("name"):
                 figures += 1
                 figure_number = f"{number}.{figures}" if number else str(figures)
-                targets[figure["name"]] = Target(chapter_file, str(figure.get("caption", "")), figure_number)
-    targets[f"__doc__:{Path(chapter_file).stem}"] = Target(chapter_file, title or Path(chapter_file).stem)
+                targets[figure["name"]] = Target(
+                    chapter_file, str(figure.get("caption", "")), figure_number
+                )
+    targets[f"__doc__:{Path(chapter_file).stem}"] = Target(
+        chapter_file, title or Path(chapter_file).stem
+    )
     return targets
 
 
@@ -123,7 +128,9 @@ def _course_targets(root: Path, fingerprint: tuple) -> dict[str, Target]:
     targets: dict[str, Target] = {}
     for path in sorted((root / "chapters").glob("*.md")):
         chapter_file = path.relative_to(root).as_posix()
-        targets.update(collect_targets(chapter_file, read_chapter(path), numbers.get(chapter_file[:-3])))
+        targets.update(
+            collect_targets(chapter_file, read_chapter(path), numbers.get(chapter_file[:-3]))
+        )
     return targets
 
 
@@ -134,7 +141,10 @@ def course_targets(root: Path = PROJECT_ROOT) -> dict[str, Target]:
 
 
 def relative_link(from_chapter: str, target: Target, label: str | None) -> str:
-    """A link that works from the chapter and from its copy in ``lab_notebooks/``: ``../chapters/x.md#label``."""
+    """A link that works from the chapter and from its copy in ``lab_notebooks/``.
+
+    ``../chapters/x.md#label``, or ``#label`` within the chapter itself.
+    """
     anchor = f"#{label}" if label else ""
     if target.chapter == from_chapter:
         return anchor or "#"
@@ -147,10 +157,16 @@ def _markdown_link(text: str, href: str | None) -> str:
 
 
 class Rewriter:
-    """Rewrites one chapter's text cells; ``glued`` maps glue names to values when they are known."""
+    """Rewrites one chapter's text cells; ``glued`` maps glue names to values when known."""
 
-    def __init__(self, chapter_file: str, targets: dict[str, Target], glued: dict[str, Any] | None = None,
-                 plain: bool = False, link: Callable[[str, Target, str | None], str] | None = relative_link) -> None:
+    def __init__(
+        self,
+        chapter_file: str,
+        targets: dict[str, Target],
+        glued: dict[str, Any] | None = None,
+        plain: bool = False,
+        link: Callable[[str, Target, str | None], str] | None = relative_link,
+    ) -> None:
         self.chapter_file = chapter_file
         self.targets = targets
         self.glued = glued
@@ -170,7 +186,11 @@ class Rewriter:
             found = self.targets.get(target)
             if found is None or found.number is None:
                 return text or target
-            words = (text or f"{FIGURE_PREFIX} %s").replace("%s", found.number).replace("{number}", found.number)
+            words = (
+                (text or f"{FIGURE_PREFIX} %s")
+                .replace("%s", found.number)
+                .replace("{number}", found.number)
+            )
             return _markdown_link(words, self.href(found, target))
         if role == "doc":
             stem = Path(target).stem
@@ -203,14 +223,31 @@ class Rewriter:
         return "{eval}`glue.value(" + ", ".join(arguments) + ")`"
 
     def directive(self, match: re.Match) -> str:
-        name, argument, body = match.group("name"), match.group("argument").strip(), match.group("body")
+        name, argument, body = (
+            match.group("name"),
+            match.group("argument").strip(),
+            match.group("body"),
+        )
         options = re.match(r"^((?::[\w-]+:[^\n]*\n)*)", body)
-        body = body[options.end():].lstrip("\n") if options else body
-        if not self.plain and name in ("admonition", "note", "warning", "tip", "important", "caution", "attention",
-                                       "danger", "error", "hint", "seealso"):
+        body = body[options.end() :].lstrip("\n") if options else body
+        if not self.plain and name in (
+            "admonition",
+            "note",
+            "warning",
+            "tip",
+            "important",
+            "caution",
+            "attention",
+            "danger",
+            "error",
+            "hint",
+            "seealso",
+        ):
             return match.group(0)  # jupyterlab-myst draws these as the book does
         title = argument or name.capitalize()
-        quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in body.rstrip("\n").split("\n"))
+        quoted = "\n".join(
+            f"> {line}" if line.strip() else ">" for line in body.rstrip("\n").split("\n")
+        )
         return f"> **{title}**\n>\n{quoted}"
 
     def text(self, source: str) -> str:
@@ -221,9 +258,15 @@ class Rewriter:
         return source
 
 
-def readable_notebook(notebook, chapter_file: str, glued: dict[str, Any] | None = None, plain: bool = False,
-                      root: Path = PROJECT_ROOT, link: Callable[[str, Target, str | None], str] | None = relative_link):
-    """``notebook`` (a chapter read by jupytext) with its MyST made readable outside the book. Changed in place.
+def readable_notebook(
+    notebook,
+    chapter_file: str,
+    glued: dict[str, Any] | None = None,
+    plain: bool = False,
+    root: Path = PROJECT_ROOT,
+    link: Callable[[str, Target, str | None], str] | None = relative_link,
+):
+    """``notebook`` (a chapter read by jupytext), its MyST readable outside the book (in place).
 
     ``link=None`` keeps a reference's words without a link (a download, where the other
     chapters are not beside the notebook).
@@ -249,14 +292,18 @@ def readable_notebook(notebook, chapter_file: str, glued: dict[str, Any] | None 
             number = f"{FIGURE_PREFIX} {found.number}" if found and found.number else FIGURE_PREFIX
             caption = rewriter.text(" ".join(str(figure["caption"]).split()))
             lead = "" if plain or not figure.get("name") else f"({figure['name']})=\n"
-            cells.append(nbformat.v4.new_markdown_cell(f"{lead}**{number}** {caption}",
-                                                       metadata={"course": {"caption_of": figure.get("name", "")}}))
+            cells.append(
+                nbformat.v4.new_markdown_cell(
+                    f"{lead}**{number}** {caption}",
+                    metadata={"course": {"caption_of": figure.get("name", "")}},
+                )
+            )
     notebook.cells = cells
     return notebook
 
 
 def glued_values(notebook) -> dict[str, Any]:
-    """The values an executed notebook glued (myst-nb's outputs), as ``{glue:...}`` roles read them.
+    """The values an executed notebook glued (myst-nb's outputs), as ``{glue:...}`` reads them.
 
     A number or a string comes back from its ``text/plain`` (a ``repr``); a
     Markdown passage as an IPython ``Markdown`` object.
@@ -272,7 +319,11 @@ def glued_values(notebook) -> dict[str, Any]:
             if not scrapbook:
                 continue
             prefix = scrapbook.get("mime_prefix", "")
-            data = {key[len(prefix):]: value for key, value in output.get("data", {}).items() if key.startswith(prefix)}
+            data = {
+                key[len(prefix) :]: value
+                for key, value in output.get("data", {}).items()
+                if key.startswith(prefix)
+            }
             if "text/markdown" in data:
                 values[scrapbook["name"]] = Markdown(data["text/markdown"])
                 continue
@@ -285,7 +336,7 @@ def glued_values(notebook) -> dict[str, Any]:
 
 
 def expected_glue_texts(chapter_file: str, root: Path = PROJECT_ROOT) -> list[str]:
-    """What a reader must see for each ``{glue:...}`` of a chapter, from the chapter run with nbclient.
+    """What a reader must see for each ``{glue:...}`` of a chapter, run here with nbclient.
 
     ``make lab-check`` looks for each of these in the chapter as JupyterLab
     draws it, where the values come from the kernel through jupyterlab-myst: the
@@ -296,7 +347,12 @@ def expected_glue_texts(chapter_file: str, root: Path = PROJECT_ROOT) -> list[st
 
     path = root / chapter_file
     notebook = read_chapter(path)
-    NotebookClient(notebook, timeout=240, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=240,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     rewriter = Rewriter(chapter_file, {}, glued_values(notebook))
     texts = []
     for cell in notebook.cells:
@@ -304,5 +360,9 @@ def expected_glue_texts(chapter_file: str, root: Path = PROJECT_ROOT) -> list[st
             continue
         for match in ROLE.finditer(cell.source):
             if match.group("role").startswith("glue"):
-                texts.append(re.sub(r"\\(.)", r"\1", rewriter.glue(match.group("role"), match.group("content"))))
+                texts.append(
+                    re.sub(
+                        r"\\(.)", r"\1", rewriter.glue(match.group("role"), match.group("content"))
+                    )
+                )
     return texts

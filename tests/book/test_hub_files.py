@@ -18,6 +18,7 @@ import pytest
 
 from sourcekit.paths import PROJECT_ROOT
 
+CONTENTS_MANAGER = "sourcekit.lab_contents.CourseContentsManager"
 REQUIREMENTS = (PROJECT_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
 
 
@@ -51,24 +52,28 @@ def test_postbuild_is_executable_and_gives_lab_the_course_settings(tmp_path):
     assert result.returncode == 0, result.stderr
     installed = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "open_chapters_as_notebooks.json"
     assert installed.read_bytes() == (PROJECT_ROOT / "jupyter" / "open_chapters_as_notebooks.json").read_bytes()
-    # The contents manager that saves the course's files to lab_notebooks/, merged into the server's config.
-    server_config = json.loads((tmp_path / "etc" / "jupyter" / "jupyter_server_config.json").read_text(encoding="utf-8"))
-    assert server_config["ServerApp"]["contents_manager_class"] == "sourcekit.lab_contents.CourseContentsManager"
+    # The contents manager that saves the course's files to lab_notebooks/, in the server's config.
+    server_config_file = tmp_path / "etc" / "jupyter" / "jupyter_server_config.json"
+    server_config = json.loads(server_config_file.read_text(encoding="utf-8"))
+    assert server_config["ServerApp"]["contents_manager_class"] == CONTENTS_MANAGER
 
 
 def test_postbuild_keeps_what_the_servers_config_already_says(tmp_path):
     config = tmp_path / "etc" / "jupyter" / "jupyter_server_config.json"
     config.parent.mkdir(parents=True)
-    config.write_text(json.dumps({"ServerApp": {"ip": "0.0.0.0"}, "LabApp": {"x": 1}}), encoding="utf-8")
+    already = {"ServerApp": {"ip": "0.0.0.0"}, "LabApp": {"x": 1}}
+    config.write_text(json.dumps(already), encoding="utf-8")
     env = {**os.environ, "NB_PYTHON_PREFIX": str(tmp_path)}
-    subprocess.run(["bash", str(PROJECT_ROOT / "postBuild")], env=env, check=True, capture_output=True)
+    post_build = str(PROJECT_ROOT / "postBuild")
+    subprocess.run(["bash", post_build], env=env, check=True, capture_output=True)
     merged = json.loads(config.read_text(encoding="utf-8"))
     assert merged["ServerApp"]["ip"] == "0.0.0.0" and merged["LabApp"] == {"x": 1}
-    assert merged["ServerApp"]["contents_manager_class"] == "sourcekit.lab_contents.CourseContentsManager"
+    assert merged["ServerApp"]["contents_manager_class"] == CONTENTS_MANAGER
 
 
 def test_make_lab_uses_the_same_contents_manager_as_the_hub():
-    ours = json.loads((PROJECT_ROOT / "jupyter" / "course_server_config.json").read_text(encoding="utf-8"))
+    ours_file = PROJECT_ROOT / "jupyter" / "course_server_config.json"
+    ours = json.loads(ours_file.read_text(encoding="utf-8"))
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     assert f"LAB_CONTENTS_MANAGER := {ours['ServerApp']['contents_manager_class']}" in makefile
     assert "--ServerApp.contents_manager_class=$(LAB_CONTENTS_MANAGER)" in makefile
