@@ -9,20 +9,38 @@ cell stays one line.
 
 import hashlib
 import json
+import re
 
 from .paths import PROJECT_ROOT
 
 QUIZ_DIR = PROJECT_ROOT / "chapters" / "quizzes"
 
 
+#: The verdict the book's stylesheet (``_static/course.css``, ``.Feedback.correct::before`` and
+#: ``.Feedback.incorrect::before``) prints before every piece of feedback. The verdict is said
+#: in that one place; feedback that opened with one too would print it twice ("Right. Right.").
+VERDICT_WORDS = re.compile(r"^\s*(right|yes|correct|exactly|no|not quite|not so|wrong|incorrect|not this one)\b[.,:;!]?", re.IGNORECASE)
+
+
 def load_quiz(name: str) -> list:
-    """The questions of one chapter's self-check, checked for feedback on every answer."""
+    """The questions of one chapter's self-check, checked for feedback on every answer.
+
+    Feedback explains; it does not open with a verdict ("Right.", "Yes.", "Not quite:"),
+    because the stylesheet already prints one before it (see :data:`VERDICT_WORDS`).
+    """
     path = QUIZ_DIR / f"{name}.json"
     questions = json.loads(path.read_text(encoding="utf-8"))
     for number, question in enumerate(questions, start=1):
         for answer in question.get("answers", []):
-            if not answer.get("feedback"):
+            feedback = answer.get("feedback")
+            if not feedback:
                 raise ValueError(f"{path.name}, question {number}: every answer needs feedback, '{answer.get('answer')}' has none")
+            verdict = VERDICT_WORDS.match(feedback)
+            if verdict:
+                raise ValueError(
+                    f"{path.name}, question {number}: the feedback on '{answer.get('answer')}' opens with "
+                    f"{verdict.group(0).strip()!r}, but the page already prints the verdict before it: start with the reason"
+                )
     return questions
 
 
@@ -30,31 +48,53 @@ def _digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
-def right_answer_positions(questions: list) -> list[int]:
+def right_answer_positions(questions: list, name: str = "", taken=()) -> list[int]:
     """Where each question's right answer goes among its options (0 = first).
 
     Written questions tend to put the right answer first, and a reader learns
     the pattern instead of the content. Here the questions are ranked by a
-    digest of their wording, and the k-th in that ranking puts its right answer
-    at position k (modulo its number of options): positions spread evenly over
-    a chapter's questions, in an order unrelated to the order on the page, and
-    the same on every build (reproducible pages, stable site checks).
+    digest of their wording (salted with the chapter's ``name``), and the k-th
+    in that ranking puts its right answer at position k (modulo its number of
+    options): positions spread evenly over a chapter's questions, in an order
+    unrelated to the order on the page, and the same on every build
+    (reproducible pages, stable site checks).
+
+    ``taken`` are the position lists other chapters already use: a reader who
+    has done one chapter's quiz should not find the same sequence in the next,
+    nor the same first position as the chapter before (see :func:`book_positions`).
     """
     def positions_for(salt: int) -> list[int]:
-        ranking = sorted(range(len(questions)), key=lambda i: _digest(f"{salt}\0{questions[i].get('question', '')}"))
+        ranking = sorted(range(len(questions)), key=lambda i: _digest(f"{name}\0{salt}\0{questions[i].get('question', '')}"))
         positions = [0] * len(questions)
         for rank, index in enumerate(ranking):
             positions[index] = rank % max(len(questions[index].get("answers", [])), 1)
         return positions
 
-    # A ranking that happens to follow the page (first, second, third...) is a pattern too:
-    # take the first salt whose positions do not simply climb or fall down the page.
-    for salt in range(16):
-        positions = positions_for(salt)
+    taken = [list(p) for p in taken]
+
+    def acceptable(positions, strict):
         steps = {b - a for a, b in zip(positions, positions[1:])}
-        if len(questions) < 3 or not (steps <= {1} or steps <= {-1}):
-            return positions
+        # A ranking that happens to follow the page (first, second, third...) is a pattern too.
+        if len(questions) >= 3 and (steps <= {1} or steps <= {-1}):
+            return False
+        if strict and (positions in taken or (taken and positions and taken[-1] and positions[0] == taken[-1][0])):
+            return False
+        return True
+
+    for strict in (True, False):
+        for salt in range(64):
+            positions = positions_for(salt)
+            if acceptable(positions, strict):
+                return positions
     return positions
+
+
+def book_positions() -> dict:
+    """{chapter: right-answer positions} for every quiz, chosen in file-name order so no two chapters share a sequence."""
+    chosen = {}
+    for path in sorted(QUIZ_DIR.glob("*.json")):
+        chosen[path.stem] = right_answer_positions(load_quiz(path.stem), path.stem, chosen.values())
+    return chosen
 
 
 def order_answers(question: dict, position: int) -> dict:
@@ -77,9 +117,10 @@ def order_answers(question: dict, position: int) -> dict:
 
 
 def ordered_quiz(name: str) -> list:
-    """A chapter's self-check questions, each right answer at its position (:func:`right_answer_positions`)."""
+    """A chapter's self-check questions, each right answer at its position (:func:`book_positions`)."""
     questions = load_quiz(name)
-    return [order_answers(q, p) for q, p in zip(questions, right_answer_positions(questions))]
+    positions = book_positions().get(name) or right_answer_positions(questions, name)
+    return [order_answers(q, p) for q, p in zip(questions, positions)]
 
 
 def show_self_check(name: str) -> None:
