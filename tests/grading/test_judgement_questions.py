@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sourcekit.grading import master_paths
-from sourcekit.grading.generate import read_master
+from sourcekit_instructor import master_paths
+from sourcekit_instructor.masters import read_master
 from sourcekit.paths import PROJECT_ROOT
 
 

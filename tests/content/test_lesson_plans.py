@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from sourcekit.paths import PROJECT_ROOT
-from tests.test_chapters import _all_documents, loaded_word_hits, narrative_text, prose_without_code, unverified_quotations
+from tests.content.test_chapters import _all_documents, loaded_word_hits, narrative_text, prose_without_code, unverified_quotations
 
 CHAPTERS = ("background", "the_battle", "casualty_reporting", "international_reaction")
 LESSONS = PROJECT_ROOT / "exercises" / "guides" / "lessons"
