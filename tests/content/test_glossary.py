@@ -71,7 +71,7 @@ def glossary_entries(text: str) -> dict:
 
 
 def term_targets(text: str) -> list:
-    """The glossary term each {term} role in ``text`` points to, lower-cased (as Sphinx compares them)."""
+    """The glossary term each {term} role in ``text`` points to, lower-cased as Sphinx compares."""
     return [(target or shown).strip().lower() for shown, target in TERM_ROLE.findall(text)]
 
 
@@ -95,7 +95,9 @@ def test_the_glossary_defines_every_working_term_once(entries):
     assert not missing, f"the glossary does not define {missing}"
     text = GLOSSARY.read_text(encoding="utf-8")
     blocks = "\n".join(GLOSSARY_BLOCK.findall(text))
-    term_lines = [line.strip().lower() for line in blocks.splitlines() if line and not line[0].isspace()]
+    term_lines = [
+        line.strip().lower() for line in blocks.splitlines() if line and not line[0].isspace()
+    ]
     assert len(term_lines) == len(set(term_lines)), "a term is defined twice"
     for term in REQUIRED_TERMS:
         assert len(entries[term].split()) >= 8, f"{term!r} has no real definition"
@@ -108,9 +110,15 @@ def test_statement_against_interest_has_one_definition_that_leaves_putin_on_neit
 
 
 def test_each_place_keeps_both_of_its_names_in_one_entry(entries):
-    for one, other in (("shusha", "shushi"), ("stepanakert", "khankendi"), ("nagorno-karabakh", "artsakh")):
+    for one, other in (
+        ("shusha", "shushi"),
+        ("stepanakert", "khankendi"),
+        ("nagorno-karabakh", "artsakh"),
+    ):
         assert entries[one] == entries[other], f"{one} and {other} should share one definition"
-        assert "Armenian" in entries[one] and ("Azerbaijani" in entries[one] or "international" in entries[one])
+        assert "Armenian" in entries[one] and (
+            "Azerbaijani" in entries[one] or "international" in entries[one]
+        )
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -118,19 +126,34 @@ def test_every_chapter_links_to_the_glossary_and_every_link_resolves(chapter, en
     text = (PROJECT_ROOT / "chapters" / f"{chapter}.md").read_text(encoding="utf-8")
     targets = term_targets(text)
     assert targets, f"{chapter} links no term to the glossary"
-    assert not unresolved_terms(text, entries), f"{chapter}: {unresolved_terms(text, entries)} are not glossary terms"
+    assert not unresolved_terms(text, entries), (
+        f"{chapter}: {unresolved_terms(text, entries)} are not glossary terms"
+    )
     # Each term is linked where the chapter first uses it, once; not on every use.
     assert len(targets) == len(set(targets)), f"{chapter} links a term more than once: {targets}"
 
 
 def test_every_term_link_in_the_book_resolves(entries):
-    pages = list((PROJECT_ROOT / "chapters").glob("*.md")) + list((PROJECT_ROOT / "exercises" / "guides").rglob("*.md"))
+    pages = list((PROJECT_ROOT / "chapters").glob("*.md")) + list(
+        (PROJECT_ROOT / "exercises" / "guides").rglob("*.md")
+    )
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert not unresolved_terms(text, entries), f"{page.relative_to(PROJECT_ROOT)}: {unresolved_terms(text, entries)}"
+        assert not unresolved_terms(text, entries), (
+            f"{page.relative_to(PROJECT_ROOT)}: {unresolved_terms(text, entries)}"
+        )
 
 
 def test_the_link_check_can_fail(entries):
-    assert unresolved_terms("a {term}`sourcing` and a {term}`hedged <hedge>` and {term}`witness`", entries) == ["witness"]
-    assert term_targets("{term}`Close reading` {term}`attributes <attribution>`") == ["close reading", "attribution"]
-    assert glossary_entries("```{glossary}\nA\nB\n  one two\n\nC\n  three\n```\n") == {"a": "one two", "b": "one two", "c": "three"}
+    assert unresolved_terms(
+        "a {term}`sourcing` and a {term}`hedged <hedge>` and {term}`witness`", entries
+    ) == ["witness"]
+    assert term_targets("{term}`Close reading` {term}`attributes <attribution>`") == [
+        "close reading",
+        "attribution",
+    ]
+    assert glossary_entries("```{glossary}\nA\nB\n  one two\n\nC\n  three\n```\n") == {
+        "a": "one two",
+        "b": "one two",
+        "c": "three",
+    }

@@ -1,4 +1,4 @@
-"""Each chapter has a 50-minute lesson plan in the instructor material, and no plan gives answers away.
+"""Each chapter has a 50-minute lesson plan for instructors, and no plan gives answers away.
 
 Issue 18 ("What teachers still lack"): the introduction promises "each chapter takes about one
 class session", but the guides planned only the exercise sessions. Each plan gives the
@@ -12,7 +12,13 @@ import pytest
 import yaml
 
 from sourcekit.paths import PROJECT_ROOT
-from tests.content.test_chapters import _all_documents, loaded_word_hits, narrative_text, prose_without_code, unverified_quotations
+from tests.content.test_chapters import (
+    _all_documents,
+    loaded_word_hits,
+    narrative_text,
+    prose_without_code,
+    unverified_quotations,
+)
 
 CHAPTERS = ("background", "the_battle", "casualty_reporting", "international_reaction")
 LESSONS = PROJECT_ROOT / "exercises" / "guides" / "lessons"
@@ -51,19 +57,27 @@ def test_the_plans_are_in_the_instructor_part_and_linked_from_its_index():
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_each_plan_has_what_a_session_needs_in_fifty_minutes(chapter):
     text = lesson(chapter)
-    assert sum(minutes(text)) == 50, f"{chapter}: the plan's minutes add up to {sum(minutes(text))}"
-    assert central_question(chapter) in plain(text), f"{chapter}: the plan should state the chapter's central question"
+    assert sum(minutes(text)) == 50, (
+        f"{chapter}: the plan's minutes add up to {sum(minutes(text))}"
+    )
+    assert central_question(chapter) in plain(text), (
+        f"{chapter}: the plan should state the chapter's central question"
+    )
     assert "**Project" in text, f"{chapter}: say what to project"
     explorer = re.search(r"\{numref\}`(fig-[\w-]*explorer)`", text)
     assert explorer, f"{chapter}: name the chapter's explorer"
     chapter_text = (PROJECT_ROOT / "chapters" / f"{chapter}.md").read_text(encoding="utf-8")
-    assert f"name: {explorer.group(1)}" in chapter_text, f"{chapter}: the explorer {explorer.group(1)} is not this chapter's"
+    assert f"name: {explorer.group(1)}" in chapter_text, (
+        f"{chapter}: the explorer {explorer.group(1)} is not this chapter's"
+    )
     explorer_row = next(line for line in text.splitlines() if explorer.group(0) in line)
     assert "Ask" in explorer_row, f"{chapter}: say what to ask with the explorer"
     assert "**Activity with the documents**" in text
     assert re.search(r"\*\*Exit ticket: the chapter's self-check\*\*", text)
     for figure in re.findall(r"\{numref\}`(fig-[\w-]+)`", text):
-        assert f"name: {figure}" in chapter_text, f"{chapter}: {figure} is not a figure of this chapter"
+        assert f"name: {figure}" in chapter_text, (
+            f"{chapter}: {figure} is not a figure of this chapter"
+        )
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

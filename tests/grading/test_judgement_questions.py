@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from sourcekit.paths import PROJECT_ROOT
 from sourcekit_instructor import master_paths
 from sourcekit_instructor.masters import read_master
-from sourcekit.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +29,14 @@ def judgement_questions(masters):
 def typed_choice(master, question):
     """The right option of a choice question, read from its solution line in the master."""
     text = master.path.read_text(encoding="utf-8")
-    match = re.search(rf'^{re.escape(question["variable"])} = "([^"]+)"\s+# SOLUTION', text, flags=re.MULTILINE)
+    match = re.search(
+        rf'^{re.escape(question["variable"])} = "([^"]+)"\s+# SOLUTION', text, flags=re.MULTILINE
+    )
     return match.group(1) if match else None
 
 
 def preamble(master, question) -> str:
-    """The master's text from the end of the previous question to this question's config: its heading and lead-in."""
+    """The master's text between the previous question and this one's config: heading, lead-in."""
     text = master.path.read_text(encoding="utf-8")
     start = text.index(f'name: "{question["name"]}"')
     before = text.rfind("# END QUESTION", 0, start)
@@ -42,11 +44,16 @@ def preamble(master, question) -> str:
 
 
 def published_pages() -> list:
-    pages = list((PROJECT_ROOT / "chapters").glob("*.md")) + list((PROJECT_ROOT / "chapters" / "quizzes").glob("*.json"))
+    pages = list((PROJECT_ROOT / "chapters").glob("*.md")) + list(
+        (PROJECT_ROOT / "chapters" / "quizzes").glob("*.json")
+    )
     guides = PROJECT_ROOT / "exercises" / "guides"
-    # The generated question lists print each prompt with its options; everything else an instructor reads is checked.
+    # The generated question lists print each prompt with its options; all else is checked.
     pages += [p for p in guides.rglob("*.md") if "_generated" not in p.parts]
-    pages += [guides / "_generated" / f"{m.stem.removesuffix('_exercises')}_rubric.md" for m in map(Path, master_paths())]
+    pages += [
+        guides / "_generated" / f"{m.stem.removesuffix('_exercises')}_rubric.md"
+        for m in map(Path, master_paths())
+    ]
     return pages + [PROJECT_ROOT / "intro.md", PROJECT_ROOT / "data" / "sources.csv"]
 
 
@@ -55,18 +62,22 @@ def flat(text: str) -> str:
 
 
 def note_states_an_outcome(note: str) -> bool:
-    """True for a note that says what to conclude ("decide that ...") rather than which judgement to make."""
+    """True for a note that says what to conclude ("decide that ...") rather than what to judge."""
     return bool(re.search(r"\bdecide that\b|\bnotice that\b|\bsee that\b", note))
 
 
 def test_no_needs_move_note_states_what_to_conclude(masters):
     for master, question in judgement_questions(masters):
-        assert not note_states_an_outcome(question["needs_move"]), f"{master.exercise} {question['name']}: {question['needs_move']!r}"
+        assert not note_states_an_outcome(question["needs_move"]), (
+            f"{master.exercise} {question['name']}: {question['needs_move']!r}"
+        )
 
 
 def test_the_note_check_can_fail():
     assert note_states_an_outcome("Tell the date: decide that neither November is its dateline.")
-    assert not note_states_an_outcome("Tell the date: read where each November stands and decide what the date rests on.")
+    assert not note_states_an_outcome(
+        "Tell the date: read where each November stands and decide what the date rests on."
+    )
 
 
 def test_no_published_page_or_note_writes_out_the_right_option_of_a_judgement_question(masters):
@@ -77,10 +88,17 @@ def test_no_published_page_or_note_writes_out_the_right_option_of_a_judgement_qu
         if question["form"] != "choice" or right is None:
             continue
         checked += 1
-        assert flat(right) not in flat(question["needs_move"]), f"{question['name']}: the note gives the answer"
-        assert flat(right) not in flat(preamble(master, question)), f"{question['name']}: the heading or lead-in gives the answer"
+        assert flat(right) not in flat(question["needs_move"]), (
+            f"{question['name']}: the note gives the answer"
+        )
+        assert flat(right) not in flat(preamble(master, question)), (
+            f"{question['name']}: the heading or lead-in gives the answer"
+        )
         for page, text in pages.items():
-            assert flat(right) not in text, f"{question['name']}: {page.relative_to(PROJECT_ROOT)} writes out the right option {right!r}"
+            assert flat(right) not in text, (
+                f"{question['name']}: {page.relative_to(PROJECT_ROOT)} writes out the right option"
+                f" {right!r}"
+            )
     assert checked >= 5, "the check found too few choice questions to mean anything"
 
 
@@ -91,7 +109,9 @@ def test_the_headings_and_lead_ins_of_the_reworked_questions_give_nothing_away(m
     assert "nobody to refer to" not in flat(preamble(*by_name["5.8"]))
     manifest = flat((PROJECT_ROOT / "data" / "sources.csv").read_text(encoding="utf-8"))
     assert "no antecedent" not in manifest
-    assert "a speaker the text does not name" not in flat((PROJECT_ROOT / "chapters" / "casualty_reporting.md").read_text(encoding="utf-8"))
+    assert "a speaker the text does not name" not in flat(
+        (PROJECT_ROOT / "chapters" / "casualty_reporting.md").read_text(encoding="utf-8")
+    )
 
 
 def test_the_reworked_questions_do_not_prescribe_their_computation(masters):
@@ -102,5 +122,12 @@ def test_the_reworked_questions_do_not_prescribe_their_computation(masters):
         master, question = by_name[name]
         text = master.path.read_text(encoding="utf-8")
         prompt = text[text.index(f"**Question {name}**") :].split("```", 1)[0]
-        for recipe in ("search each text", "after you remove the quoted", "found by testing", "computed from `reactions`"):
-            assert recipe not in prompt, f"{name}: the prompt prescribes the computation ({recipe!r})"
+        for recipe in (
+            "search each text",
+            "after you remove the quoted",
+            "found by testing",
+            "computed from `reactions`",
+        ):
+            assert recipe not in prompt, (
+                f"{name}: the prompt prescribes the computation ({recipe!r})"
+            )
