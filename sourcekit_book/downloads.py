@@ -220,7 +220,7 @@ def name_download_choices(context: dict) -> None:
                 button["text"] = SOURCE_TEXTS.get(button.get("text", ""), button.get("text", ""))
             elif label in MENU_TEXTS:
                 button["text"] = MENU_TEXTS[label]
-            button["tooltip"] = button["text"]
+            button["tooltip"] = ""  # the text says it all; a tooltip repeating it only covers the page after a tap
 
 
 # --------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from .png_compaction import WIDGET_STATE_TYPE
 
 #: The script that places a widget in the page, naming its model.
 WIDGET_VIEW = re.compile(r'<script type="application/vnd.jupyter.widget-view\+json">(\{.*?\})</script>', re.S)
-#: A code cell of myst-nb's HTML, and the first line of its code.
-CODE_CELL = re.compile(r'<div class="cell docutils container">\s*<div class="cell_input docutils container">(.{0,600}?)</pre>', re.S)
+#: A code cell of myst-nb's HTML, and the start of its code.
+CODE_CELL = re.compile(r'<div class="cell docutils container">\s*<div class="cell_input docutils container">(.{0,800})', re.S)
 
 
 def _model(state: dict, reference: str) -> dict:
@@ -75,7 +75,8 @@ def print_every_explorer_view(app: Sphinx, pagename: str, templatename: str, con
         return
     body = context["body"]
     first = CODE_CELL.search(body)
-    if first and re.search(r"\b(import|from)\b", first.group(1)) and pagename.startswith("chapters/"):
+    code_start = first.group(1).split("</pre>")[0] if first else ""
+    if re.search(r'<span class="kn">(import|from)</span>', code_start) and pagename.startswith("chapters/"):
         start = first.start()
         body = body[:start] + body[start:].replace('<div class="cell docutils container">', '<div class="cell docutils container course-setup-cell">', 1)
     for script in context.get("script_files") or []:
