@@ -1,14 +1,20 @@
 """Offer each chapter's notebook as an ``.ipynb`` and as a ``.zip`` that runs anywhere.
 
-Through the theme's own download button. The ``.ipynb`` is the executed
-chapter (or the exercise's student copy), for plain Jupyter or Colab without
-jupytext; but it imports ``sourcekit`` and reads the course's tables, so on
-its own it stops at its first cell. The ``.zip`` beside it is the notebook,
-the tables and documents, the course package as a wheel (which carries the
-same files as package data, and the exercises' answer keys) and a
-``requirements.txt`` pinning the wheel and the exact third-party versions the
-book was built with, with a two-line ``README.txt`` saying how to install and
-open it. ``tests/test_downloads.py`` unpacks each one outside the repository,
+Through the theme's own download button, whose menu names each choice in
+words ("Notebook and data, runs anywhere (.zip)"), not as a bare file ending.
+The ``.ipynb`` is the executed chapter (or the exercise's student copy); it
+imports ``sourcekit`` and reads the course's tables, so its first cell (added
+here) looks for the course package, installs it from a wheel beside the
+notebook, or stops with one paragraph saying what to download instead. The
+``.zip`` is the same notebook, the tables and documents, the course package as
+a wheel (which carries the same files as package data, and the exercises'
+answer keys), a ``requirements.txt`` pinning the wheel, the exact third-party
+versions the book was built with and the classic notebook, a
+``requirements-jupyterlab.txt`` for those who want JupyterLab, and a
+``README.txt``: the Python version, the steps in order for macOS/Linux and
+Windows, the environment's size and the page's address. Links to other pages
+lead to the published site (``html.baseurl``) or to the download's own files.
+``tests/book/test_downloads.py`` unpacks each one outside the repository,
 follows its README into a fresh virtual environment and runs the notebook.
 """
 
