@@ -32,4 +32,8 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
     mimebundle, metadata = format_display_data(variable)
     mime_prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = dict(name=name, mime_prefix=mime_prefix)
-    ipython_display({mime_prefix + key: value for key, value in mimebundle.items()}, raw=True, metadata=metadata)
+    ipython_display(
+        {mime_prefix + key: value for key, value in mimebundle.items()},
+        raw=True,
+        metadata=metadata,
+    )

@@ -57,17 +57,17 @@ from .credits import CourseCredits, publish_licences_and_citation, show_credits_
 from .downloads import offer_executed_notebook, offer_guarded_notebook_sources, offer_runnable_zip
 from .duplicate_assets import drop_duplicate_assets
 from .exercise_questions import mark_question_paragraphs
-from .icons import inline_used_icons
-from .theme_fragments import remove_template_fragments
 from .heading_breaks import allow_breaks_between_names
+from .icons import inline_used_icons
 from .launch_buttons import repair_launch_buttons, require_repository_for_launch_buttons
 from .maths_guard import refuse_maths_without_mathjax
 from .parallel_execution import execute_notebooks_in_parallel
 from .png_compaction import compact_image_files, compact_page_pngs
 from .print_views import print_every_explorer_view
-from .search_prose import index_prose_only
 from .root_redirect import write_root_redirect
+from .search_prose import index_prose_only
 from .static_files import sync_project_static_files
+from .theme_fragments import remove_template_fragments
 from .toggle_labels import name_hidden_outputs_by_their_text
 from .widget_manager import check_widget_manager_is_vendored, copy_widget_manager
 

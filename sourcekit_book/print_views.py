@@ -24,9 +24,15 @@ from sphinx.application import Sphinx
 from .png_compaction import WIDGET_STATE_TYPE
 
 #: The script that places a widget in the page, naming its model.
-WIDGET_VIEW = re.compile(r'<script type="application/vnd.jupyter.widget-view\+json">(\{.*?\})</script>', re.S)
+WIDGET_VIEW = re.compile(
+    r'<script type="application/vnd.jupyter.widget-view\+json">(\{.*?\})</script>', re.S
+)
 #: A code cell of myst-nb's HTML, and the start of its code.
-CODE_CELL = re.compile(r'<div class="cell docutils container">\s*<div class="cell_input docutils container">(.{0,800})', re.S)
+CODE_CELL = re.compile(
+    r'<div class="cell docutils container">\s*'
+    r'<div class="cell_input docutils container">(.{0,800})',
+    re.S,
+)
 
 
 def _model(state: dict, reference: str) -> dict:
@@ -34,12 +40,14 @@ def _model(state: dict, reference: str) -> dict:
 
 
 def explorer_views(widget_state: dict) -> dict:
-    """{explorer model id: (menu label, [(choice, image src, alt text)])} for each static explorer."""
+    """{explorer model id: (menu label, [(choice, image src, alt text)])}, one per explorer."""
     state = widget_state.get("state", {})
     explorers = {}
     for model_id, model in state.items():
         attributes = model.get("state", {})
-        if model.get("model_name") != "VBoxModel" or "static-explorer" not in attributes.get("_dom_classes", []):
+        if model.get("model_name") != "VBoxModel" or "static-explorer" not in attributes.get(
+            "_dom_classes", []
+        ):
             continue
         children = attributes.get("children", [])
         if len(children) != 2:
@@ -62,23 +70,33 @@ def print_block(label: str, views: list) -> str:
     """The print-only block of an explorer's views, one after another, each named by its choice."""
     figures = "".join(
         f'<figure><img src="{src}" alt="{alt}" loading="lazy">'
-        f"<figcaption>{html.escape(label)} <strong>{html.escape(choice)}</strong></figcaption></figure>"
+        f"<figcaption>{html.escape(label)} <strong>{html.escape(choice)}</strong></figcaption>"
+        "</figure>"
         for choice, src, alt in views
     )
     intro = f"On paper, every view of the explorer above, one after another ({len(views)} views):"
-    return f'<div class="course-print-views"><p class="course-print-views-intro">{intro}</p>{figures}</div>'
+    intro = f'<p class="course-print-views-intro">{intro}</p>'
+    return f'<div class="course-print-views">{intro}{figures}</div>'
 
 
-def print_every_explorer_view(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def print_every_explorer_view(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Add each explorer's print-only block of views after its widget, and mark the set-up cell."""
     if app.builder.format != "html" or doctree is None or not context.get("body"):
         return
     body = context["body"]
     first = CODE_CELL.search(body)
     code_start = first.group(1).split("</pre>")[0] if first else ""
-    if re.search(r'<span class="kn">(import|from)</span>', code_start) and pagename.startswith("chapters/"):
+    if re.search(r'<span class="kn">(import|from)</span>', code_start) and pagename.startswith(
+        "chapters/"
+    ):
         start = first.start()
-        body = body[:start] + body[start:].replace('<div class="cell docutils container">', '<div class="cell docutils container course-setup-cell">', 1)
+        body = body[:start] + body[start:].replace(
+            '<div class="cell docutils container">',
+            '<div class="cell docutils container course-setup-cell">',
+            1,
+        )
     for script in context.get("script_files") or []:
         attributes = getattr(script, "attributes", {})
         if attributes.get("type") != WIDGET_STATE_TYPE:

@@ -1,4 +1,4 @@
-"""The site's root ``index.html``: a page that sends the reader to the book, with the course's icon.
+"""The site's root ``index.html``: a page that sends the reader to the book, with its icon.
 
 sphinx-external-toc writes a bare one-line redirect there when none exists, so
 a browser opening the site's root asked for ``/favicon.ico``, which the site
@@ -34,8 +34,14 @@ def write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
     if path.exists() and "<html" in path.read_text(encoding="utf-8"):
         return  # already ours
     favicon = app.config.html_favicon or ""
-    icon = f'<link rel="icon" href="_static/{html.escape(Path(favicon).name)}">\n' if favicon else ""
+    icon = (
+        f'<link rel="icon" href="_static/{html.escape(Path(favicon).name)}">\n' if favicon else ""
+    )
     path.write_text(
-        REDIRECT_PAGE.format(target=f"{app.config.root_doc}.html", title=html.escape(app.config.html_title or app.config.project), icon=icon),
+        REDIRECT_PAGE.format(
+            target=f"{app.config.root_doc}.html",
+            title=html.escape(app.config.html_title or app.config.project),
+            icon=icon,
+        ),
         encoding="utf-8",
     )

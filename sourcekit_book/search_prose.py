@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 
 
 def without_code_cells(doctree: nodes.document) -> nodes.document:
-    """A copy of ``doctree`` without the input of its code cells (myst-nb's ``cell_input`` containers)."""
+    """A copy of ``doctree`` without its code cells' input (myst-nb's ``cell_input``)."""
     copy = doctree.deepcopy()
     for node in list(copy.findall(nodes.container)):
         if "cell_input" in node.get("classes", []) and node.parent is not None:

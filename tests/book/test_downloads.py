@@ -19,10 +19,10 @@ import re
 import shlex
 import shutil
 import socket
-import time
-import urllib.request
 import subprocess
 import sys
+import time
+import urllib.request
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
