@@ -311,19 +311,21 @@ async function searchIconProblems(tab) {
 async function printProblems(tab) {
   await tab.emulateMedia({ media: 'print' });
   await tab.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-  const views = () => [...document.querySelectorAll('.course-print-views img')];
   try {
-    await tab.waitForFunction(() => [...document.querySelectorAll('.course-print-views img')].every((img) => img.complete), null, { timeout: 20000 });
+    // (A lazy image not yet asked for counts as complete: wait for its pixels.)
+    await tab.waitForFunction(() => [...document.querySelectorAll('.course-print-views img')].every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 20000 });
   } catch { /* reported below as views not loaded */ }
   const found = await tab.evaluate(() => {
     const problems = [];
     document.querySelectorAll('.static-explorer').forEach((explorer, index) => {
-      const choices = [...explorer.querySelectorAll('select option')].map((o) => o.textContent.trim());
+      // (ipywidgets writes an option's spaces as no-break spaces.)
+      const words = (text) => text.replace(/\s+/g, ' ').trim();
+      const choices = [...explorer.querySelectorAll('select option')].map((o) => words(o.textContent));
       const scope = explorer.closest('.cell_output') || explorer.parentElement;
       const block = scope && scope.querySelector('.course-print-views');
       const printed = block ? [...block.querySelectorAll('figure')].filter((f) => f.checkVisibility())
         .filter((f) => { const img = f.querySelector('img'); return img && img.complete && img.naturalWidth > 0 && img.checkVisibility(); })
-        .map((f) => f.querySelector('figcaption')?.textContent || '') : [];
+        .map((f) => words(f.querySelector('figcaption')?.textContent || '')) : [];
       const missing = choices.filter((choice) => !printed.some((caption) => caption.includes(choice)));
       if (missing.length) problems.push(`explorer ${index + 1}: ${missing.length} of its ${choices.length} views not printed (${missing.slice(0, 3).map((m) => `"${m}"`).join(', ')})`);
     });
