@@ -31,6 +31,9 @@ import pytest
 
 from sourcekit.paths import PROJECT_ROOT
 
+#: Slow (a fresh virtual environment per download set, every notebook run): `make test-fast` leaves these out.
+pytestmark = pytest.mark.slow
+
 CHAPTERS = ["documents", "about_the_data", "background", "the_battle", "casualty_reporting", "international_reaction"]
 EXERCISES = ["background", "the_battle", "casualty_reporting", "international_reaction", "provenance"]
 DOWNLOADS = [f"chapters/{name}" for name in CHAPTERS] + [f"exercises/{name}_exercises" for name in EXERCISES]
@@ -52,9 +55,6 @@ try:
 except CellExecutionError as exc:
     error = str(exc)[-2000:]
 import sourcekit
-
-#: Slow (a fresh virtual environment per download set, every notebook run): `make test-fast` leaves these out.
-pytestmark = pytest.mark.slow
 texts = [
     "".join(output.get("text", "")) if isinstance(output.get("text", ""), (list, str)) else ""
     for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
