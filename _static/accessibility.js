@@ -103,6 +103,24 @@
     });
   }
 
+  // A tooltip ("Color mode", "Download this page") opens on hover and on focus; a tap on a phone
+  // focuses the button, so the tooltip stayed over the text after the tap until the reader tapped
+  // elsewhere. After a touch or pen tap, the button's tooltip is closed (a mouse still shows it
+  // on hover, the keyboard on focus).
+  function closeTooltipsAfterTaps() {
+    document.addEventListener("pointerup", function (event) {
+      if (event.pointerType === "mouse") return;
+      var button = event.target.closest && event.target.closest('[data-bs-toggle="tooltip"]');
+      if (!button) return;
+      window.setTimeout(function () {
+        var tooltip = window.bootstrap && window.bootstrap.Tooltip && window.bootstrap.Tooltip.getInstance(button);
+        if (tooltip) tooltip.hide();
+        document.querySelectorAll(".tooltip").forEach(function (shown) { shown.remove(); });
+      }, 600); // after the theme's 500 ms show delay
+    }, true);
+  }
+  closeTooltipsAfterTaps();
+
   function repairAll() {
     showWhatScrollsSideways();
     announceQuizFeedback();

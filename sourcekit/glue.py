@@ -1,4 +1,4 @@
-"""Glue a chapter's computed values into its text, in the book and in JupyterLab.
+"""Glue a chapter's computed values into its text: in the book, in JupyterLab and in a download.
 
 In the book, myst-nb's ``glue`` stores a value in the cell's output and the
 prose pastes it with ``{glue:text}`name``` when the page is built. JupyterLab
@@ -7,13 +7,17 @@ each ``{glue:...}`` role as a jupyterlab-myst inline expression), and the
 kernel has to answer that expression with the same value. So the chapters
 import :data:`glue` from here: it calls myst-nb's ``glue`` unchanged, and also
 keeps the value in this kernel, where ``glue.value("name", ".1f")`` gives it
-back formatted as the book formats it.
+back formatted as the book formats it. A downloaded chapter has no myst-nb:
+there :func:`record` stores the value as myst-nb would.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+#: myst-nb's prefix for a value stored but not shown (``display=False``).
+GLUE_PREFIX = "application/papermill.record/"
 
 
 class GluedText:
@@ -40,10 +44,8 @@ class Glue:
         self.values: dict[str, Any] = {}
 
     def __call__(self, name: str, value: Any, display: bool = True) -> None:
-        from myst_nb import glue as myst_nb_glue
-
         self.values[name] = value
-        myst_nb_glue(name, value, display=display)
+        record(name, value, display=display)
 
     def value(self, name: str, spec: str = "", markdown: bool = False) -> Any:
         """The value glued as ``name``, as ``{glue:text}`name:spec``` (or ``{glue:md}``) shows it.
@@ -72,6 +74,33 @@ def format_glued(value: Any, spec: str = "") -> str:
     if hasattr(value, "data") and isinstance(getattr(value, "data"), str):
         return value.data  # an IPython display object (Markdown): its text
     return str(value)
+
+
+def record(name: str, variable: Any, display: bool = True) -> None:
+    """Store ``variable``'s displayed form under ``name`` in the cell's output, as myst-nb does.
+
+    A downloaded chapter runs without Jupyter Book's myst-nb (it would add about 100 MB and 40
+    packages to a student's environment), so where it is missing the value is recorded the way
+    myst-nb records it (same output, same metadata); where it is installed, it is myst-nb's own.
+    """
+    try:
+        from myst_nb import glue as myst_nb_glue
+    except ImportError:
+        pass
+    else:
+        myst_nb_glue(name, variable, display=display)
+        return
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipython_display
+
+    mimebundle, metadata = format_display_data(variable)
+    mime_prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=mime_prefix)
+    ipython_display(
+        {mime_prefix + key: value for key, value in mimebundle.items()},
+        raw=True,
+        metadata=metadata,
+    )
 
 
 #: The chapters' ``glue``: ``from sourcekit.glue import glue``.

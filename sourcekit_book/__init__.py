@@ -34,6 +34,11 @@ module                     what it does
                            of the published site
 ``exercise_questions``     marks the paragraphs that open with "**Question N.N**" so that the
                            questions stand out on exercise pages (styled in ``course.css``)
+``print_views``            prints every view of each explorer, and folds a chapter's set-up code
+                           away in print
+``search_prose``           indexes each page for search without its code cells' input, so a
+                           search finds prose first
+``root_redirect``          the root ``index.html`` redirect, as a page with the course's icon
 ``credits``                who made the course, its version, licences, citation and "report a
                            problem" link on every page's footer and (``{course-credits}``) the
                            landing page; publishes the licence texts and ``CITATION.cff``
@@ -49,17 +54,20 @@ from sphinx.application import Sphinx
 
 from .cache_invalidation import rerun_notebooks_when_inputs_change
 from .credits import CourseCredits, publish_licences_and_citation, show_credits_in_footer
-from .downloads import offer_executed_notebook, offer_runnable_zip
+from .downloads import offer_executed_notebook, offer_guarded_notebook_sources, offer_runnable_zip
 from .duplicate_assets import drop_duplicate_assets
 from .exercise_questions import mark_question_paragraphs
-from .icons import inline_used_icons
-from .theme_fragments import remove_template_fragments
 from .heading_breaks import allow_breaks_between_names
+from .icons import inline_used_icons
 from .launch_buttons import repair_launch_buttons, require_repository_for_launch_buttons
 from .maths_guard import refuse_maths_without_mathjax
 from .parallel_execution import execute_notebooks_in_parallel
 from .png_compaction import compact_image_files, compact_page_pngs
+from .print_views import print_every_explorer_view
+from .root_redirect import write_root_redirect
+from .search_prose import index_prose_only
 from .static_files import sync_project_static_files
+from .theme_fragments import remove_template_fragments
 from .toggle_labels import name_hidden_outputs_by_their_text
 from .widget_manager import check_widget_manager_is_vendored, copy_widget_manager
 
@@ -87,7 +95,13 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", allow_breaks_between_names)
     # After myst-nb has added the page's widget state (priority 500).
     app.connect("html-page-context", compact_page_pngs, priority=800)
+    # After compact_page_pngs, so the printed views use the same image files as the widgets.
+    app.connect("html-page-context", print_every_explorer_view, priority=810)
+    app.connect("builder-inited", index_prose_only)
+    # Before sphinx-external-toc writes its bare redirect (which it leaves alone once one exists).
+    app.connect("build-finished", write_root_redirect, priority=400)
     app.connect("build-finished", copy_widget_manager)
+    app.connect("build-finished", offer_guarded_notebook_sources)
     app.connect("build-finished", sync_project_static_files)
     app.connect("build-finished", compact_image_files)
     app.connect("build-finished", inline_used_icons)

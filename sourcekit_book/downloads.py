@@ -1,19 +1,28 @@
 """Offer each chapter's notebook as an ``.ipynb`` and as a ``.zip`` that runs anywhere.
 
-Through the theme's own download button. The ``.ipynb`` is the executed
-chapter (or the exercise's student copy), for plain Jupyter or Colab without
-jupytext; but it imports ``sourcekit`` and reads the course's tables, so on
-its own it stops at its first cell. The ``.zip`` beside it is the notebook,
-the tables and documents, the course package as a wheel (which carries the
-same files as package data, and the exercises' answer keys) and a
-``requirements.txt`` pinning the wheel and the exact third-party versions the
-book was built with, with a two-line ``README.txt`` saying how to install and
-open it. ``tests/test_downloads.py`` unpacks each one outside the repository,
+Through the theme's own download button, whose menu names each choice in
+words ("Notebook and data, runs anywhere (.zip)"), not as a bare file ending.
+The ``.ipynb`` is the executed chapter (or the exercise's student copy); it
+imports ``sourcekit`` and reads the course's tables, so its first cell (added
+here) looks for the course package, installs it from a wheel beside the
+notebook, or stops with one paragraph saying what to download instead. The
+``.zip`` is the same notebook, the tables and documents, the course package as
+a wheel (which carries the same files as package data, and the exercises'
+answer keys), a ``requirements.txt`` pinning the wheel, the exact third-party
+versions the book was built with and the classic notebook, a
+``requirements-jupyterlab.txt`` for those who want JupyterLab, and a
+``README.txt``: the Python version, the steps in order for macOS/Linux and
+Windows, the environment's size and the page's address. Links to other pages
+lead to the published site (``html.baseurl``) or to the download's own files.
+``tests/book/test_downloads.py`` unpacks each one outside the repository,
 follows its README into a fresh virtual environment and runs the notebook.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
+import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -91,28 +100,208 @@ def offer_executed_notebook(app: Sphinx, pagename: str, templatename: str, conte
         return
     destination = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     destination.parent.mkdir(parents=True, exist_ok=True)
-    destination.write_text(notebook_with_outputs(app, notebook), encoding="utf-8")
+    destination.write_text(download_notebook(app, pagename, notebook_with_outputs(app, notebook)), encoding="utf-8")
     context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+# --------------------------------------------------------------------------
+# What a downloaded notebook carries: a first cell that finds the course package, links that lead
+# somewhere, and no import of the book's own build tools
+# --------------------------------------------------------------------------
+
+#: What the download menu calls each choice: what it is and whether it runs, in a student's words.
+#: Shown as the menu item's text (a phone shows no hover tooltip), keyed by the theme's button label.
+MENU_TEXTS = {
+    "download-zip-button": "Notebook and data, runs anywhere (.zip)",
+    "download-notebook-button": "Notebook alone, needs the course package (.ipynb)",
+    "download-pdf-button": "Print or save as PDF",
+}
+#: The theme's "source" button: the page's own file, named by its kind.
+SOURCE_TEXTS = {
+    ".md": "Page source, MyST Markdown text (.md)",
+    ".ipynb": "Notebook alone, needs the course package (.ipynb)",
+}
+
+#: The import the chapters make for the book (myst-nb stores values for the prose); a download
+#: imports the same function from the course package instead (see ``sourcekit/glue.py``).
+MYST_NB_GLUE_IMPORT = "from myst_nb import glue"
+COURSE_GLUE_IMPORT = "from sourcekit.glue import glue"
+
+#: The first cell of every downloaded notebook. Standard library only, so that it runs where
+#: nothing is installed: with the course package present it says nothing; with the course's
+#: wheel beside the notebook it installs it; otherwise it stops Run All with one clear paragraph
+#: instead of a ModuleNotFoundError at the next cell. (``_render_traceback_`` is IPython's way
+#: to show an exception as the lines it returns, with no traceback.)
+GUARD_CELL = '''\
+# Finds the course package (`sourcekit`) this notebook needs, or says how to get it.
+import importlib.util, pathlib, subprocess, sys
+if importlib.util.find_spec("sourcekit") is None:
+    _wheels = sorted(pathlib.Path.cwd().glob("sourcekit-*.whl"))
+    if _wheels:
+        print(f"Installing the course package from {{_wheels[-1].name}} (a minute or two)...")
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", str(_wheels[-1])], check=True)
+        importlib.invalidate_caches()
+    else:
+        class CoursePackageMissing(Exception):
+            def _render_traceback_(self):
+                return [str(self)]
+        raise CoursePackageMissing(
+            "This notebook needs the course package (sourcekit), which is not installed here.\\n"
+            "Download this page's 'Notebook and data, runs anywhere (.zip)' instead, unpack it and\\n"
+            "follow its README.txt; or put the sourcekit-*.whl file from that .zip beside this\\n"
+            "notebook and run this cell again. {where}"
+        )
+'''
+
+#: Pages of the course a downloaded notebook can stand in for with a file of its own folder,
+#: when the course site's address is not known: the documents are in data/sources/, the
+#: instructions for running it in README.txt.
+LOCAL_STAND_INS = {"chapters/documents": "data/sources/", "chapters/running_the_course": "README.txt"}
+
+#: A Markdown link: [text](target).
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+
+
+def site_base_url(app: Sphinx) -> str:
+    """The published site's address (``html.baseurl`` in ``_config.yml``), or "" while it has none."""
+    return (app.config.html_baseurl or "").rstrip("/")
+
+
+def page_url(app: Sphinx, pagename: str, anchor: str = "") -> str:
+    """The full address of a page of the published site, or "" when the site's address is not set."""
+    base = site_base_url(app)
+    return f"{base}/{pagename}.html{'#' + anchor if anchor else ''}" if base else ""
+
+
+def document_file_for(app: Sphinx, label: str) -> str | None:
+    """``data/sources/<file>`` for a document's label (``doc-003``), the text a download carries."""
+    match = re.fullmatch(r"doc-(\d{3})", label)
+    if not match:
+        return None
+    found = sorted((Path(app.srcdir) / "data" / "sources").glob(f"{match.group(1)}-*.txt"))
+    return f"data/sources/{found[0].name}" if found else None
+
+
+def download_link_target(app: Sphinx, pagename: str, target: str) -> str | None:
+    """Where a link of a page's notebook should lead in a download; None to leave it as it is.
+
+    A link to another page (``../chapters/documents.md``) or to a label
+    (``#doc-003``) leads nowhere in a notebook opened from a folder. It leads
+    to the published page when the site's address is set, else to the file of
+    the download that holds the same thing (a document's text, the README), else
+    to "" (the link is then written as plain text).
+    """
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("data/"):
+        return None  # an address (https:, mailto:) or a file the download carries
+    labels = app.env.domaindata.get("std", {}).get("labels", {})
+    if target.startswith("#"):
+        label = target[1:]
+        if label not in labels:
+            return None  # a heading of the notebook itself: Jupyter makes those anchors
+        docname, anchor, _ = labels[label]
+        return page_url(app, docname, anchor) or document_file_for(app, label) or ""
+    path, _, anchor = target.partition("#")
+    docname = posixpath.normpath(posixpath.join(posixpath.dirname(pagename), path))
+    docname = re.sub(r"\.(md|ipynb)$", "", docname)
+    if docname not in app.env.all_docs:
+        return None
+    return page_url(app, docname, anchor) or LOCAL_STAND_INS.get(docname, "")
+
+
+def download_notebook(app: Sphinx, pagename: str, notebook_text: str) -> str:
+    """The notebook a page offers for download: guarded, its links repaired, no myst-nb import."""
+    import nbformat
+
+    notebook = nbformat.reads(notebook_text, as_version=4)
+    url = page_url(app, pagename)
+    where = f"The page: {url}" if url else ""
+    guard = nbformat.v4.new_code_cell(GUARD_CELL.format(where=where).replace(' "\n        )', '"\n        )'))
+    guard.metadata["tags"] = ["course-package-check"]
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and MYST_NB_GLUE_IMPORT in cell.source:
+            cell.source = re.sub(rf"^{re.escape(MYST_NB_GLUE_IMPORT)}$", COURSE_GLUE_IMPORT, cell.source, flags=re.M)
+        elif cell.cell_type == "markdown":
+            def repair(match):
+                target = download_link_target(app, pagename, match.group(2))
+                if target is None:
+                    return match.group(0)
+                return f"[{match.group(1)}]({target})" if target else f"{match.group(1)} (a page of the course site)"
+            cell.source = MARKDOWN_LINK.sub(repair, cell.source)
+    notebook.cells.insert(0, guard)
+    return nbformat.writes(notebook)
+
+
+def name_download_choices(context: dict) -> None:
+    """Say in the download menu's own text what each choice is (a phone never shows a tooltip)."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        for button in group["buttons"]:
+            label = button.get("label", "")
+            if label == "download-source-button":
+                button["text"] = SOURCE_TEXTS.get(button.get("text", ""), button.get("text", ""))
+            elif label in MENU_TEXTS:
+                button["text"] = MENU_TEXTS[label]
+            button["tooltip"] = ""  # the text says it all; a tooltip repeating it only covers the page after a tap
 
 
 # --------------------------------------------------------------------------
 # The .zip that runs in an empty folder
 # --------------------------------------------------------------------------
 
-#: Besides the wheel's own dependencies, a student at home needs somewhere to open the notebook.
-NOTEBOOK_APP = "jupyterlab"
+#: The notebook app a download installs: the classic notebook, the smaller of the two.
+NOTEBOOK_APP = "nbclassic"
+#: JupyterLab, optional, from a second requirements file.
+LAB_APP = "jupyterlab"
 
-#: The two lines a student follows, in the unpacked folder; the test runs exactly these.
+#: The steps a student follows, in the unpacked folder; tests/book/test_downloads.py runs the
+#: macOS/Linux block line by line.
 README_TEMPLATE = """\
-pip install -r requirements.txt
-jupyter lab {notebook}
+Shusha/Shushi 2020: reading the sources -- {title}
 
-Run both lines in this folder (in a fresh virtual environment: python -m venv .venv, then activate it).
-The first installs the course package (the .whl file here, with the course's tables, documents and
-answer keys inside it) and the exact versions of pandas, matplotlib, ipywidgets and Jupyter the
-course was built with; the second opens the notebook. In Colab, upload the .whl and run
-`%pip install {wheel}` in a first cell. data/ holds the same tables and documents for you to read.
-Page on the course site: {page}
+This folder runs the {kind} "{title}" on your own computer.
+
+  {notebook}
+      the {kind}, as a Jupyter notebook
+  {wheel}
+      the course package, with the course's tables and documents inside
+  requirements.txt
+      what to install: the course package and the exact versions of pandas, matplotlib,
+      ipywidgets and the classic notebook the course was built with
+  requirements-jupyterlab.txt
+      the same with JupyterLab instead of the classic notebook (optional, larger)
+  data/
+      the same tables (CSV files) and the five documents (data/sources/), to read
+
+You need Python {python} (the version the course was built and tested with; check with
+`python3 --version`, or `py --version` on Windows). Get it from https://www.python.org/downloads/
+Installing takes a few minutes and about {size_mb} MB of disk ({packages} packages). JupyterLab
+instead of the classic notebook: about {lab_size_mb} MB ({lab_packages} packages).
+
+Open a terminal in this folder and type these commands, in this order.
+
+macOS or Linux (Terminal):
+
+python3 -m venv .venv
+source .venv/bin/activate
+pip install -r requirements.txt
+jupyter nbclassic {notebook}
+
+Windows (Command Prompt; in PowerShell the second line is .venv\\Scripts\\Activate.ps1):
+
+py -m venv .venv
+.venv\\Scripts\\activate
+pip install -r requirements.txt
+jupyter nbclassic {notebook}
+
+The first line makes a private Python environment in .venv, the second switches to it, the third
+installs the course into it, the fourth opens the notebook in your browser (stop it with Ctrl+C
+in the terminal). Next time, run only the second and the fourth line.
+
+For JupyterLab instead: `pip install -r requirements-jupyterlab.txt`, then `jupyter lab {notebook}`.
+In Colab: upload {notebook} and {wheel}, and run `%pip install {wheel}` in a first cell.
+
+{page}
 """
 
 
@@ -129,15 +318,63 @@ def course_wheel(app: Sphinx) -> Path:
     return wheel
 
 
-def download_requirements(app: Sphinx, wheel: Path) -> str:
-    """``requirements.txt`` of a download: the wheel, then every third-party pin it needs."""
+def installed_size(pins: list[str]) -> int:
+    """Bytes the pinned distributions take installed, as this (the build's) environment holds them."""
+    from importlib import metadata
+
+    total = 0
+    for pin in pins:
+        distribution = metadata.distribution(pin.split("==")[0])
+        for file in distribution.files or []:
+            path = Path(distribution.locate_file(file))
+            if path.is_file():
+                total += path.stat().st_size
+    return total
+
+
+def download_pins(app: Sphinx) -> dict:
+    """The third-party pins of the downloads (with the classic notebook, and with JupyterLab) and their sizes."""
     pins = getattr(app, "_download_pins", None)
     if pins is None:
         config = tomllib.loads((_project_root(app) / "pyproject.toml").read_text(encoding="utf-8"))
-        pins = pinned_requirements([*config["project"]["dependencies"], NOTEBOOK_APP])
+        dependencies = config["project"]["dependencies"]
+        notebook = pinned_requirements([*dependencies, NOTEBOOK_APP])
+        lab = pinned_requirements([*dependencies, LAB_APP])
+        pins = {"notebook": notebook, "lab": lab, "notebook_size": installed_size(notebook), "lab_size": installed_size(lab)}
         app._download_pins = pins
+    return pins
+
+
+def download_requirements(app: Sphinx, wheel: Path) -> str:
+    """``requirements.txt`` of a download: the wheel, then every third-party pin it needs."""
     header = ["# The course package (the wheel in this folder) and the exact versions the course was built with.", f"./{wheel.name}"]
-    return "\n".join(header + pins) + "\n"
+    return "\n".join(header + download_pins(app)["notebook"]) + "\n"
+
+
+def download_lab_requirements(app: Sphinx, wheel: Path) -> str:
+    """``requirements-jupyterlab.txt``: the same, with JupyterLab as the notebook app."""
+    header = ["# The course package and the exact versions the course was built with, JupyterLab as the app.", f"./{wheel.name}"]
+    return "\n".join(header + download_pins(app)["lab"]) + "\n"
+
+
+def download_readme(app: Sphinx, pagename: str, title: str, wheel: Path) -> str:
+    pins = download_pins(app)
+    url = page_url(app, pagename)
+    page = (
+        f"This page on the course site: {url}" if url else
+        f"This page on the course site: {pagename}.html in the course's published site (this copy of the\n"
+        "course was built without the site's address, html.baseurl in _config.yml, so no full link\n"
+        "can be given; your teacher can tell you where the site is)."
+    )
+    name = Path(pagename).name
+    return README_TEMPLATE.format(
+        title=title, kind="exercise" if pagename.startswith("exercises/") else "chapter",
+        notebook=f"{name}.ipynb", wheel=wheel.name, page=page,
+        python=f"{sys.version_info.major}.{sys.version_info.minor}",
+        size_mb=round(pins["notebook_size"] / 1e6),
+        packages=len(pins["notebook"]) + 1,
+        lab_size_mb=round(pins["lab_size"] / 1e6), lab_packages=len(pins["lab"]) + 1,
+    )
 
 
 def page_notebook_text(app: Sphinx, pagename: str, context: dict) -> str | None:
@@ -149,11 +386,11 @@ def page_notebook_text(app: Sphinx, pagename: str, context: dict) -> str | None:
     if context.get("page_source_suffix") == ".ipynb":
         source = Path(app.srcdir) / f"{pagename}.ipynb"
         if source.is_file():
-            return source.read_text(encoding="utf-8")
+            return download_notebook(app, pagename, source.read_text(encoding="utf-8"))
     return None
 
 
-def write_runnable_zip(app: Sphinx, pagename: str, notebook_text: str) -> Path:
+def write_runnable_zip(app: Sphinx, pagename: str, title: str, notebook_text: str) -> Path:
     """Write ``_sources/<page>.zip``: one folder with the notebook, data/, the wheel and the README."""
     wheel = course_wheel(app)
     name = Path(pagename).name
@@ -162,8 +399,9 @@ def write_runnable_zip(app: Sphinx, pagename: str, notebook_text: str) -> Path:
     destination.parent.mkdir(parents=True, exist_ok=True)
     data = _project_root(app) / "data"
     with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr(f"{folder}/README.txt", README_TEMPLATE.format(notebook=f"{name}.ipynb", wheel=wheel.name, page=f"{pagename}.html"))
+        bundle.writestr(f"{folder}/README.txt", download_readme(app, pagename, title, wheel))
         bundle.writestr(f"{folder}/requirements.txt", download_requirements(app, wheel))
+        bundle.writestr(f"{folder}/requirements-jupyterlab.txt", download_lab_requirements(app, wheel))
         bundle.writestr(f"{folder}/{name}.ipynb", notebook_text)
         bundle.write(wheel, f"{folder}/{wheel.name}")
         for path in sorted(data.rglob("*")):
@@ -173,21 +411,41 @@ def write_runnable_zip(app: Sphinx, pagename: str, notebook_text: str) -> Path:
 
 
 def offer_runnable_zip(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Publish a notebook page's ``.zip`` beside its ``.ipynb`` and add it to the download button."""
+    """Publish a notebook page's ``.zip`` beside its ``.ipynb``, add it to the download button, name every choice."""
     if app.builder.format != "html" or doctree is None:
         return
     notebook_text = page_notebook_text(app, pagename, context)
     if notebook_text is None:
         return
-    write_runnable_zip(app, pagename, notebook_text)
+    if context.get("page_source_suffix") == ".ipynb":
+        # Sphinx copies the page's own source to _sources/ after this event: the guarded copy
+        # replaces it when the build finishes (offer_guarded_notebook_sources).
+        pending = getattr(app.env, "course_guarded_sources", {})
+        pending[pagename] = notebook_text
+        app.env.course_guarded_sources = pending
+    import html as html_module
+
+    title = html_module.unescape(re.sub(r"<[^>]+>", "", context.get("title", "") or Path(pagename).name))
+    write_runnable_zip(app, pagename, title, notebook_text)
     url = f"{context['pathto']('_sources', 1)}/{pagename}.zip"
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
-            group["buttons"].insert(1, {
+            group["buttons"].insert(0, {
                 "type": "link",
                 "url": url,
                 "text": ".zip",
-                "tooltip": "Download the notebook with its data and the course package, to run anywhere",
+                "tooltip": "",
                 "icon": "fas fa-file-zipper",
                 "label": "download-zip-button",
             })
+    name_download_choices(context)
+
+
+def offer_guarded_notebook_sources(app: Sphinx, exception: Exception | None) -> None:
+    """Replace the copies of notebook pages' sources in ``_sources/`` with their guarded download."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for pagename, text in getattr(app.env, "course_guarded_sources", {}).items():
+        path = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+        if path.parent.is_dir():
+            path.write_text(text, encoding="utf-8")

@@ -26,7 +26,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
-from .downloads import executed_notebook, notebook_with_outputs
+from .downloads import download_notebook, executed_notebook, notebook_with_outputs
 
 HUB_KEYS = ("binderhub_url", "jupyterhub_url", "colab_url")
 #: Jupyter Book's own default, which a course that never set a repository would link to.
@@ -59,7 +59,7 @@ def repair_launch_buttons(app: Sphinx, pagename: str, templatename: str, context
         notebook = executed_notebook(app, pagename)
         if notebook is not None:
             destination = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-            destination.write_text(notebook_with_outputs(app, notebook), encoding="utf-8")
+            destination.write_text(download_notebook(app, pagename, notebook_with_outputs(app, notebook)), encoding="utf-8")
         for group in context.get("header_buttons", []):
             if group.get("label") == "launch-buttons":
                 group["buttons"] = [button for button in group["buttons"] if button.get("text") != "Colab"]

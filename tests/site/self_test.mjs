@@ -11,6 +11,12 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGNkKNrEwMDAxMDAwMDAAAANKAEoPe6VGwAAAABJRU5ErkJggg==',
   'base64',
 );
+// Another 2x2 PNG, of another colour: the printed views of the clean page's explorer are two
+// different images (a PDF stores identical images once).
+const PNG_RED = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGM8ISfHwMDAxMDAwMDAAAANBAEIfXHKZgAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 // Site navigation as the book has it: a sidebar, and a button that opens it as a drawer on a
 // phone and collapses it on a desktop. `working` decides whether the button does anything.
@@ -37,6 +43,7 @@ const page = (title, body, script = '', working = true) => `<!DOCTYPE html>
 <style>
 html[data-theme="dark"] body { background: #14181e; color: #ced6dd; }
 html[data-theme="dark"] a { color: #9fd6e0; }
+button.primary-toggle { min-width: 44px; min-height: 44px; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 .MCButton { display: block; border: 1px solid #777; padding: 4px; margin: 4px 0; }
 .MCButton:has(input:focus-visible) { outline: 3px solid #1a5fb4; }
@@ -54,11 +61,18 @@ const GOOD = page('A clean page', `
 <p class="course-scroll-hint">Wider than the screen: scroll sideways</p>
 <div class="highlight"><pre tabindex="0" style="overflow-x:auto">code = "a line of code far longer than any phone is wide, which may scroll sideways as code does"</pre></div>
 <div class="cell_output"><div class="output stream"><pre style="white-space:pre-wrap">printed text that is as long as a line of code but wraps, as prose does, on any width of screen</pre></div></div>
+<style>.course-print-views { display: none; }
+@media print { .static-explorer { display: none; } .course-print-views { display: block; } .course-scroll-hint { display: none; } }</style>
+<form class="bd-search" style="display:flex;align-items:center;gap:8px"><svg width="16" height="16" aria-hidden="true"></svg><input type="search" aria-label="Search" style="font-size:16px"></form>
+<table><tr><th>Credit</th><td style="overflow-wrap:anywhere">https://example.org/ALongUnbreakableAddressThatBreaksWhereItMustOnAPhoneAtAll</td></tr></table>
+<div class="bd-header-article"><button class="btn" aria-label="Download" style="min-width:44px;min-height:44px">D</button></div>
 <div class="static-explorer" id="explorer">
   <label for="choice">Choose a view</label>
-  <select id="choice"><option>first</option><option>second</option></select>
+  <select id="choice" style="font-size:16px;min-height:44px"><option>first</option><option>second</option></select>
   <div><img src="a.png" alt="First view: a square."><img src="b.png" alt="Second view: another square." hidden></div>
 </div>
+<div class="course-print-views"><figure><img src="a.png" alt="First view: a square."><figcaption>Choose a view <strong>first</strong></figcaption></figure>
+<figure><img src="c.png" alt="Second view: a red square."><figcaption>Choose a view <strong>second</strong></figcaption></figure></div>
 <div class="Quiz">
   <p>Which answer is right?</p>
   <label class="MCButton" data-correct="false" data-feedback="No, not this one."><input type="radio" name="q" class="sr-only">wrong</label>
@@ -110,7 +124,11 @@ const BAD = page('A broken page', `
   <label class="MCButton" data-correct="false" data-feedback="Not this one at all."><input type="radio" name="b2" class="sr-only" style="outline:none">wrong</label>
   <label class="MCButton" data-correct="true" data-feedback="This one, again second."><input type="radio" name="b2" class="sr-only">right</label>
   <div class="Feedback" id="bad-feedback" aria-live="polite"></div>
-</div>`, `<script>console.error("a script failed");
+</div>
+<form style="position:relative"><svg style="position:absolute;left:6px;top:4px" width="16" height="16" aria-hidden="true"></svg><input type="search" aria-label="Search" style="padding-left:12px"></form>
+<div style="width:200px;overflow-x:auto"><table><tr><th>Credit</th><td>https://example.org/ALongUnbreakableAddressThatDoesNotFitAPhoneAtAllNoMatterWhat</td></tr></table></div>
+<div class="bd-header-article"><button class="btn" aria-label="Download" style="height:24px">D</button></div>
+<p class="course-scroll-hint">Wider than the screen: scroll sideways</p>`, `<script>console.error("a script failed");
 document.querySelectorAll('.MCButton').forEach((label) => label.addEventListener('click', () => {
   const fb = label.closest('.Quiz').querySelector('.Feedback');
   if (!label.querySelector('input')) return; // the first question gives no feedback at all
@@ -129,10 +147,11 @@ export async function selfTest(runCheck, port) {
   writeFileSync(join(site, 'a.png'), PNG);
   writeFileSync(join(site, 'heavy.js'), `// ${'x'.repeat(1_300_000)}\n`);
   writeFileSync(join(site, 'b.png'), PNG);
+  writeFileSync(join(site, 'c.png'), PNG_RED);
 
   console.log('site-check self-test: a clean page must pass, a broken page must fail every check');
   const { results, brokenLinks } = await runCheck({ site, screenshots: join(root, 'screenshots'), port, report: null, concurrency: 2, quiet: true });
-  if (process.env.SELF_TEST_DEBUG) console.log(JSON.stringify(results.map((r) => [r.page, r.axe, r.navigation]), null, 1));
+  if (process.env.SELF_TEST_DEBUG) console.log(JSON.stringify(results.map((r) => [r.page, r.axe, r.navigation, r.phone, r.print]), null, 1));
   const good = results.find((r) => r.page === 'good.html');
   const bad = results.find((r) => r.page === 'bad.html');
   const expectations = [
@@ -149,6 +168,14 @@ export async function selfTest(runCheck, port) {
     ['clean page: printed text wraps, and scrolling code says it scrolls', good.sideways.length === 0 && good.sidewaysBoxes === 1],
     ['clean page: its links resolve', !brokenLinks.some((line) => line.startsWith('good.html'))],
     ['clean page: passes at the first check, not only when checked again', !good.flaky],
+    ['clean page: fits a phone (tables of text, 16 px controls, 44 px targets) and its search icon is beside the text', good.phone.length === 0],
+    ['clean page: printed to PDF with every explorer view and no screen-only note', good.print.length === 0 && good.printed && good.printed.images >= 2],
+    ['broken page: the table of text cut at its box is caught', bad.phone.some((m) => m.includes('table of text is cut'))],
+    ['broken page: the search icon over the typed text is caught', bad.phone.some((m) => m.includes('sits over the typed text'))],
+    ['broken page: a control whose text is under 16 px on a phone is caught', bad.phone.some((m) => m.includes('under 16 px'))],
+    ['broken page: a target under 44 px is caught', bad.phone.some((m) => m.includes('under 44 px') && m.includes('Download'))],
+    ['broken page: the explorer whose views are not printed is caught', bad.print.some((m) => m.includes('views not printed'))],
+    ['broken page: the screen-only note that is printed is caught', bad.print.some((m) => m.includes('screen-only note is printed'))],
     ['broken page: still fails when it is checked again (a retry forgives only what does not come back)', !bad.flaky],
     ['broken page: the request to another host is caught', bad.external.some((url) => url.includes('example.com'))],
     ['broken page: the console error is caught', bad.consoleErrors.some((m) => m.includes('a script failed'))],

@@ -245,6 +245,104 @@ function sidewaysProblems() {
   return { count, problems };
 }
 
+// Phone fit (390 px), what a reader's thumb and eyes meet: a two-column table of text (a head
+// note) cut at its box's edge, form controls whose text is under 16 px (iOS zooms the page into
+// them), and controls or header buttons under 44 px (WCAG 2.5.5, where the theme allows it).
+const PHONE_TARGETS = '.bd-header-article button, .bd-header-article a.btn, .static-explorer select, button.primary-toggle';
+function phoneFitProblems(targets) {
+  const problems = [];
+  const where = (el) => { const s = el.closest('section[id]'); return s ? ` in #${s.id}` : ''; };
+  document.querySelectorAll('main table, .bd-article table').forEach((table) => {
+    if (!table.checkVisibility()) return;
+    const columns = Math.max(0, ...[...table.rows].map((row) => row.cells.length));
+    if (columns > 2) return; // a wide table of data may scroll, and says so (sidewaysProblems)
+    const box = table.parentElement;
+    const width = table.getBoundingClientRect().width;
+    if (width > box.clientWidth + 1) problems.push(`a table of text is cut: ${Math.round(width)} px wide in a ${box.clientWidth} px box${where(table)} "${table.textContent.trim().slice(0, 40)}"`);
+  });
+  document.querySelectorAll('select, textarea, input:not([type=radio]):not([type=checkbox]):not([type=hidden])').forEach((control) => {
+    if (!control.checkVisibility() || control.getBoundingClientRect().width === 0) return;
+    const size = parseFloat(getComputedStyle(control).fontSize);
+    if (size < 16) problems.push(`a control's text is ${size} px, under 16 px (a phone zooms in): ${control.tagName.toLowerCase()} "${(control.labels?.[0]?.textContent || control.getAttribute('aria-label') || control.id || '').trim().slice(0, 40)}"`);
+  });
+  document.querySelectorAll(targets).forEach((target) => {
+    if (!target.checkVisibility()) return;
+    const box = target.getBoundingClientRect();
+    if (box.width === 0) return;
+    if (box.height < 43.5 || box.width < 43.5) problems.push(`a target is ${Math.round(box.width)} x ${Math.round(box.height)} px, under 44 px: ${target.tagName.toLowerCase()} "${(target.getAttribute('aria-label') || target.textContent || '').trim().slice(0, 30)}"`);
+  });
+  return problems;
+}
+
+// The search field, with a word typed in: its icon must not sit over the text. Opens the theme's
+// search dialog when the field is not on the page itself.
+async function searchIconProblems(tab) {
+  let field = tab.locator('input[type="search"]:visible').first();
+  if (!(await field.count())) {
+    const button = tab.locator('button.search-button__button:visible, button.search-button:visible').first();
+    if (!(await button.count())) return [];
+    await button.click();
+    field = tab.locator('input[type="search"]:visible').first();
+    try { await field.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS }); } catch { return ['the search button opens no search field']; }
+  }
+  await field.fill('Repetowicz');
+  const problems = await field.evaluate((input) => {
+    const style = getComputedStyle(input);
+    const box = input.getBoundingClientRect();
+    const textLeft = box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
+    const form = input.closest('form') || input.parentElement;
+    const found = [];
+    form.querySelectorAll('svg, i, img, .icon').forEach((icon) => {
+      if (!icon.checkVisibility()) return;
+      const r = icon.getBoundingClientRect();
+      const overlapsVertically = r.bottom > box.top + 2 && r.top < box.bottom - 2;
+      if (r.width && overlapsVertically && r.right > textLeft + 1 && r.left < box.right) found.push(`the search field's icon (${Math.round(r.left - box.left)}-${Math.round(r.right - box.left)} px) sits over the typed text, which starts at ${Math.round(textLeft - box.left)} px`);
+    });
+    return found;
+  });
+  await tab.keyboard.press('Escape').catch(() => {});
+  return problems;
+}
+
+// Print: the page printed to PDF (page.pdf, which prints with the print style sheet). Every
+// explorer's every view must be printed (a captioned figure for each menu choice, its image
+// loaded), no screen-only note ("scroll sideways") printed, and the PDF must hold at least as
+// many images as the printed page shows.
+async function printProblems(tab) {
+  await tab.emulateMedia({ media: 'print' });
+  await tab.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  try {
+    // (A lazy image not yet asked for counts as complete: wait for its pixels.)
+    await tab.waitForFunction(() => [...document.querySelectorAll('.course-print-views img')].every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 20000 });
+  } catch { /* reported below as views not loaded */ }
+  const found = await tab.evaluate(() => {
+    const problems = [];
+    document.querySelectorAll('.static-explorer').forEach((explorer, index) => {
+      // (ipywidgets writes an option's spaces as no-break spaces.)
+      const words = (text) => text.replace(/\s+/g, ' ').trim();
+      const choices = [...explorer.querySelectorAll('select option')].map((o) => words(o.textContent));
+      const scope = explorer.closest('.cell_output') || explorer.parentElement;
+      const block = scope && scope.querySelector('.course-print-views');
+      const printed = block ? [...block.querySelectorAll('figure')].filter((f) => f.checkVisibility())
+        .filter((f) => { const img = f.querySelector('img'); return img && img.complete && img.naturalWidth > 0 && img.checkVisibility(); })
+        .map((f) => words(f.querySelector('figcaption')?.textContent || '')) : [];
+      const missing = choices.filter((choice) => !printed.some((caption) => caption.includes(choice)));
+      if (missing.length) problems.push(`explorer ${index + 1}: ${missing.length} of its ${choices.length} views not printed (${missing.slice(0, 3).map((m) => `"${m}"`).join(', ')})`);
+    });
+    document.querySelectorAll('.course-scroll-hint').forEach((hint) => {
+      if (hint.checkVisibility() && hint.textContent.trim()) problems.push(`a screen-only note is printed: "${hint.textContent.trim().slice(0, 50)}"`);
+    });
+    const images = new Set([...document.querySelectorAll('main img, .bd-article img')]
+      .filter((img) => img.checkVisibility() && img.complete && img.naturalWidth > 0).map((img) => img.currentSrc || img.src));
+    return { problems, images: images.size };
+  });
+  const pdf = await tab.pdf({ format: 'A4', printBackground: false });
+  const inPdf = (pdf.toString('latin1').match(/\/Subtype\s*\/Image/g) || []).length;
+  if (inPdf < found.images) found.problems.push(`the PDF holds ${inPdf} images, the printed page shows ${found.images}`);
+  await tab.emulateMedia({ media: 'screen' });
+  return { problems: found.problems, pdfBytes: pdf.length, images: inPdf };
+}
+
 // The whole first visit: every request the page makes until the network is idle (theme files,
 // scripts, fonts, images), from an empty cache. The widget manager (_static/widgets/) is counted
 // apart: it may load only on a page with widgets.
@@ -563,7 +661,7 @@ async function screenshot(tab, viewport, path) {
 function emptyResult(page, checkNavigation) {
   const result = {
     page, external: [], consoleErrors: [], axe: [], images: [], overflow: [], explorers: [], quizzes: [], navigation: [],
-    weight: null, weightProblems: [], sideways: [], sidewaysBoxes: 0,
+    weight: null, weightProblems: [], sideways: [], sidewaysBoxes: 0, phone: [], print: [], printed: null,
     links: [], ids: [], seconds: 0, timing: {}, navigationChecked: !!checkNavigation,
   };
   Object.defineProperty(result, 'contexts', { value: [], enumerable: false }); // not in the report
@@ -624,6 +722,15 @@ async function checkPage(browser, base, page, screenshots, checkNavigation, hold
   timing('interactive');
   if (checkNavigation) result.navigation.push(...(await checkDesktopNavigation(tab)).map((m) => `desktop: ${m}`));
   timing('navigation');
+  // Printed to PDF: a page with explorers (every view) or with screen-only notes; then the
+  // search field with a word typed in (on the pages whose navigation is checked).
+  if (await tab.locator('.static-explorer, .course-scroll-hint, .course-print-views').count()) {
+    const printed = await printProblems(tab);
+    result.print = printed.problems;
+    result.printed = { pdfBytes: printed.pdfBytes, images: printed.images };
+  }
+  if (checkNavigation) result.phone.push(...(await searchIconProblems(tab)).map((m) => `desktop: ${m}`));
+  timing('print');
   // Closing a context aborts what it still loads (a lazy image the screenshot scrolled into view,
   // on a slow machine): those aborts are the check's doing, not the page's.
   result.leftPage = true;
@@ -638,6 +745,7 @@ async function checkPage(browser, base, page, screenshots, checkNavigation, hold
   tab = await openPage(phone, base, page, result);
   timing('load');
   result.overflow = [...(await tab.evaluate(overflowProblems)), ...(await tab.evaluate(cutOffMenuProblems))];
+  result.phone.push(...(await tab.evaluate(phoneFitProblems, PHONE_TARGETS)));
   const sideways = await tab.evaluate(sidewaysProblems);
   result.sidewaysBoxes = sideways.count;
   result.sideways = sideways.problems;
@@ -710,6 +818,8 @@ function problemsOf(result) {
     navigation: result.navigation.length,
     weight: result.weightProblems.length,
     sideways: result.sideways.length,
+    phone: result.phone.length,
+    print: result.print.length,
   };
 }
 
@@ -724,6 +834,8 @@ function detailLines(result) {
     ...result.navigation.map((m) => `navigation: ${m}`),
     ...result.weightProblems.map((m) => `page weight: ${m}`),
     ...result.sideways.map((m) => `sideways at 390 px: ${m}`),
+    ...result.phone.map((m) => `phone fit: ${m}`),
+    ...result.print.map((m) => `print: ${m}`),
     ...result.explorers.flatMap((e) => e.problems.map((m) => `${e.name}: ${m}`)),
     ...result.quizzes.filter((q) => !q.skipped).flatMap((q) => q.problems.map((m) => `${q.name}: ${m}`)),
   ])];
@@ -789,6 +901,7 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
   const totals = {
     pages: results.length,
     external: 0, console: 0, axe: 0, images: 0, overflow: 0, explorers: 0, quizzes: 0, navigation: 0, navigationPages: 0, weight: 0, sideways: 0, sidewaysBoxes: 0, heaviestKB: 0,
+    phone: 0, print: 0, pagesPrinted: 0,
     explorersChecked: 0, optionsChecked: 0, quizQuestionsChecked: 0, quizQuestionsSkipped: 0,
     linksChecked: links.checked, brokenLinks: links.broken.length,
   };
@@ -797,6 +910,7 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
     totals.explorersChecked += result.explorers.length;
     if (result.navigationChecked) totals.navigationPages += 1;
     totals.sidewaysBoxes += result.sidewaysBoxes;
+    if (result.printed) totals.pagesPrinted += 1;
     if (result.weight) totals.heaviestKB = Math.max(totals.heaviestKB, Math.round(result.weight.withoutWidgetManager / 1024));
     totals.optionsChecked += result.explorers.reduce((n, e) => n + e.options, 0);
     totals.quizQuestionsChecked += result.quizzes.filter((q) => !q.skipped).length;
@@ -836,11 +950,14 @@ export async function runCheck({ site, screenshots, port, report, concurrency = 
     `sideways at 390 px ${totals.sidewaysBoxes} (${totals.sideways} printed-text or unsignalled); explorers ${totals.explorersChecked} ` +
     `(${totals.optionsChecked} options, ${totals.explorers} failing), quiz questions ${totals.quizQuestionsChecked} ` +
     `(${totals.quizzes} failing${totals.quizQuestionsSkipped ? `, ${totals.quizQuestionsSkipped} not multiple choice, not exercised` : ''}); ` +
+    `phone-fit problems ${totals.phone} (cut tables, controls under 16 px, targets under 44 px, the search icon over typed text); ` +
+    `pages printed to PDF ${totals.pagesPrinted} (${totals.print} print problems); ` +
     `pages that failed once and passed when checked again ${results.filter((r) => r.flaky).length}; ` +
     `screenshots in ${relative(process.cwd(), screenshots) || screenshots}`);
   if (report) writeFileSync(report, JSON.stringify({ totals, results, redirects, brokenLinks: links.broken }, null, 2));
   const failures = totals.external + totals.console + totals.axe + totals.images + totals.overflow +
-    totals.explorers + totals.quizzes + totals.brokenLinks + totals.navigation + totals.weight + totals.sideways;
+    totals.explorers + totals.quizzes + totals.brokenLinks + totals.navigation + totals.weight + totals.sideways +
+    totals.phone + totals.print;
   return { totals, failures, results, brokenLinks: links.broken };
 }
 
