@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install vendor book test site-check bench clean lab lab-check
+.PHONY: install vendor book test site-check bench clean lab lab-check instructor-guide student-tree
 
 # Re-install only when the pins change; the stamp records the last good install.
 $(STAMP): requirements.txt pyproject.toml
@@ -26,8 +26,25 @@ $(VENDORED): _vendor/package.json _vendor/package-lock.json
 vendor: $(VENDORED)
 
 # Warnings are errors (-W) and a cell that raises fails the build; --keep-going reports all of them.
+# This is the students' book, the one to publish: no instructor guide, rubric or answer note.
 book: $(STAMP) $(VENDORED)
 	$(JB) build . -W -n --keep-going
+
+# The instructor edition, never to publish: the students' book plus the instructor manual and the
+# guides (rubrics, model answers, answer notes), built from a configuration and table of contents
+# written from the students' ones (sourcekit_book/editions.py, instructors/) into its own folder,
+# _build/instructor/_build/html, not linked from the students' site. See instructors/index.md.
+INSTRUCTOR_OUT := _build/instructor
+instructor-guide: $(STAMP) $(VENDORED)
+	$(PY) -m sourcekit_book.editions $(INSTRUCTOR_OUT)
+	$(JB) build . -W -n --keep-going --config $(INSTRUCTOR_OUT)/_config.yml --toc $(INSTRUCTOR_OUT)/_toc.yml --path-output $(INSTRUCTOR_OUT)
+	@echo "Instructor edition (keep it private): $(INSTRUCTOR_OUT)/_build/html/index.html"
+
+# What a hub gives every student (point nbgitpuller at it): chapters, data, the student copies and
+# their keys, the course package; no master, instructor copy, guide or grader. See instructors/index.md.
+STUDENT_TREE := _build/student-tree
+student-tree: $(STAMP)
+	$(PY) -m sourcekit_instructor.student_tree $(STUDENT_TREE)
 
 # The whole suite: ruff, then data provenance, loaders, mutation tests, nbval on the exercises,
 # the grader and its attacks, the downloads and the strict book build. The grader's tests run
@@ -82,9 +99,11 @@ $(LAB_OVERRIDES): jupyter/open_chapters_as_notebooks.json $(STAMP)
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-lab: $(STAMP) $(LAB_OVERRIDES)
+# TREE=student opens the students' tree (make student-tree) instead: what a class on a hub would see.
+LAB_ROOT := $(if $(filter student,$(TREE)),$(CURDIR)/$(STUDENT_TREE),$(CURDIR))
+lab: $(STAMP) $(LAB_OVERRIDES) $(if $(filter student,$(TREE)),student-tree)
 	exec $(VENV)/bin/jupyter-lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-	  --ServerApp.port_retries=0 --ServerApp.root_dir="$(CURDIR)" --LabApp.extension_manager=readonly \
+	  --ServerApp.port_retries=0 --ServerApp.root_dir="$(LAB_ROOT)" --LabApp.extension_manager=readonly \
 	  --ServerApp.contents_manager_class=$(LAB_CONTENTS_MANAGER) \
 	  $(LAB_AS_ROOT) $(LAB_ARGS)
 
