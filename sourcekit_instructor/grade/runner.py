@@ -6,6 +6,7 @@ variant to mark the questions it changes) both run notebooks this way.
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -20,13 +21,30 @@ WORKER_MODULE = "sourcekit_instructor.grade.inside.worker"
 
 
 def prepare(notebook: dict, variables, folder: Path) -> Path:
-    """Write ``folder/run.json``: the notebook's code cells in order and the answer variables to export."""
+    """Write ``folder/run.json``: the notebook's code cells in order and the answer variables to export.
+
+    ``folder`` is a private temporary folder (mode 0700); the sandbox's copy of it is made its
+    user's alone (:func:`.sandbox.private_folder`), never readable by every user of the machine.
+    """
     cells = [cell_source(cell) for cell in notebook["cells"] if cell.get("cell_type") == "code"]
     path = Path(folder) / "run.json"
     path.write_text(json.dumps({"cells": cells, "variables": list(variables)}), encoding="utf-8")
-    os.chmod(folder, 0o755)
-    os.chmod(path, 0o644)
+    os.chmod(folder, 0o700)
+    os.chmod(path, 0o600)
     return path
+
+
+def _private_copies(data_sets, private: Path) -> list:
+    """The data sets a sandbox reads: the stored tables as they are; any other (the hidden variant) copied into ``private``."""
+    copies = [data_sets[0]]
+    for index, data in enumerate(data_sets[1:], start=2):
+        copy = private / f"data-{index}"
+        shutil.copytree(data, copy)
+        copies.append(copy)
+    fonts = sandboxes.font_cache()
+    if fonts:
+        shutil.copy(fonts, private / fonts.name)
+    return copies
 
 
 @dataclass
@@ -49,8 +67,10 @@ class Runner:
         with tempfile.TemporaryDirectory(prefix="grade-") as private:
             prepare(notebook, variables, Path(private))
             if self.sandboxed:
+                copies = _private_copies(data_sets, Path(private))
                 with sandboxes.claimed_uid() as uid:
-                    outcome = sandboxes.run(Path(private), data_sets, uid, self.timeout, self.max_time, memory=self.memory)
+                    sandboxes.private_folder(Path(private), uid)
+                    outcome = sandboxes.run(Path(private), copies, uid, self.timeout, self.max_time, memory=self.memory)
             else:
                 outcome = _run_unsandboxed(Path(private), data_sets, self.timeout, self.max_time)
         runs = read_results(outcome.result, variables, len(data_sets))

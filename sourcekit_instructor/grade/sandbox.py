@@ -18,12 +18,16 @@ is a home-made jail:
   (no terminal to inject into).
 * **Who it is.** An unprivileged user id of its own (one per parallel slot,
   so two sandboxes cannot signal each other or share a process budget), no
-  capabilities, ``no_new_privs``. A user id is claimed with a lock that every
+  capabilities, ``no_new_privs``, and (where the kernel allows unprivileged
+  user namespaces) a user namespace of its own in which it cannot make
+  another (``--disable-userns``), with keyrings of its own. A user id is claimed with a lock that every
   grading run on the machine honours (:func:`claimed_uid`), so two runs at
   once (an instructor grading two sections) never share one, and one run's
   clean-up never kills the other's sandbox.
-* **Limits.** Address space (memory), number of processes and threads, CPU
-  seconds, file size, size of its ``tmpfs``; output beyond a cap is
+* **Limits.** Per process: address space, CPU seconds, file size. Per
+  sandbox as a whole, in a control group of its own (:mod:`.cgroups`): memory,
+  number of processes and threads, and one share of the CPU however many
+  processes it starts. The size of its ``tmpfs``; output beyond a cap is
   discarded, never held in the grader's memory; a wall-clock limit after
   which the whole sandbox is killed.
 * **Nothing outlives it.** Every process it starts lives in its PID
@@ -47,11 +51,13 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import sourcekit
 
 from .. import PROJECT_ROOT
+from . import cgroups
 
 #: First of the unprivileged user ids the sandboxes run as (slot n runs as BASE_UID + n).
 BASE_UID = 61000
@@ -212,12 +218,22 @@ def end_processes_of(uid: int) -> None:
 
 
 def command(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, memory: int = MEMORY_BYTES, processes: int = MAX_PROCESSES, cpu_seconds: float = 600) -> list:
-    """The full command line of one sandboxed worker: ``run_dir/run.json`` run once on each data set."""
+    """The full command line of one sandboxed worker: ``run_dir/run.json`` run once on each data set.
+
+    bubblewrap (as root) builds the sandbox's file system and namespaces; ``prlimit`` and
+    ``setpriv`` then limit it and switch to ``uid``. Where the kernel allows unprivileged user
+    namespaces (:func:`own_user_namespace`), a second bubblewrap, run *as* ``uid`` on the same
+    file system, adds a user namespace with ``--disable-userns`` (nothing in the sandbox can make
+    another user namespace: ``unshare -Ur`` fails; and the keyrings of ``uid`` are that
+    namespace's, new for each sandbox) and a PID namespace of its own, so the worker's clean-up
+    between runs (``kill(-1)``) reaches the submission's processes and never the sandbox's own.
+    """
     bwrap, prlimit, setpriv = _tool("bwrap"), _tool("prlimit"), _tool("setpriv")
     home = "/submission/work"
     mounts = [DATA_MOUNT.format(index + 1) for index in range(len(data_sets))]
-    fonts = font_cache()
-    font_bind = ["--ro-bind", str(fonts), f"/tmp/matplotlib/{fonts.name}"] if fonts else []
+    fonts = next(iter(sorted(Path(run_dir).glob("fontlist-v*.json"))), None)
+    font_bind = ["--ro-bind", str(Path(fonts).resolve()), f"/tmp/matplotlib/{fonts.name}"] if fonts else []
+    no_more_namespaces = [bwrap, "--unshare-user", "--disable-userns", "--unshare-pid", "--die-with-parent", "--dev-bind", "/", "/", "--chdir", home, "--"] if own_user_namespace() else []
     return [
         bwrap,
         "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
@@ -245,9 +261,54 @@ def command(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float
         prlimit, f"--as={memory}", f"--nproc={processes}", f"--cpu={int(cpu_seconds) + 1}",
         f"--fsize={FILE_BYTES}", "--core=0", "--",
         setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+        *no_more_namespaces,
         sys.executable, "-m", "sourcekit_instructor.grade.inside.worker", "/submission/in/run.json", f"{timeout:g}", f"{run_limit:g}", home,
         *mounts, "--in-sandbox",
     ]
+
+
+#: A user id for probing the sandbox, outside the slots (so it never meets a grading sandbox's).
+PROBE_UID = BASE_UID - 1
+
+
+@lru_cache(maxsize=1)
+def own_user_namespace() -> bool:
+    """True if the sandbox's user can run bubblewrap in a user namespace of its own, inside the sandbox.
+
+    That is what lets ``--disable-userns`` (bubblewrap 0.8 or later) stop the submission making
+    user namespaces, and gives each sandbox fresh keyrings; it needs the kernel to allow
+    unprivileged user namespaces (some distributions restrict them). Probed once, in the same
+    nesting the sandbox uses, with ``unshare -Ur`` that must fail inside. Where it is False, the
+    sandbox runs without that inner layer and the summary says so.
+    """
+    try:
+        bwrap, setpriv = _tool("bwrap"), _tool("setpriv")
+    except SandboxUnavailable:
+        return False
+    if os.geteuid() != 0:
+        return False
+    probe = [bwrap, "--unshare-pid", "--unshare-net", "--die-with-parent", *_system_binds(), "--perms", "1777", "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
+             setpriv, f"--reuid={PROBE_UID}", f"--regid={PROBE_UID}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+             bwrap, "--unshare-user", "--disable-userns", "--unshare-pid", "--die-with-parent", "--dev-bind", "/", "/", "--chdir", "/tmp", "--",
+             "/bin/sh", "-c", "! unshare -Ur true 2>/dev/null"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=30, cwd="/").returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def private_folder(folder: Path, uid: int) -> None:
+    """Make ``folder`` (run.json, the variant's copy, the font list) readable by ``uid`` alone: owner ``uid``, mode 0700.
+
+    Another user on the grading machine can then read neither a student's code nor the hidden
+    variant while grading runs; the sandbox's user reads them through the sandbox's binds.
+    """
+    for root, dirs, files in os.walk(folder):
+        os.chown(root, uid, uid)
+        os.chmod(root, 0o700)
+        for name in files:
+            os.chown(Path(root) / name, uid, uid)
+            os.chmod(Path(root) / name, 0o600)
 
 
 def _drain(stream, cap: int, keep: int, sink: dict) -> None:
@@ -272,12 +333,15 @@ def _drain(stream, cap: int, keep: int, sink: dict) -> None:
 def run(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, **limits) -> Outcome:
     """Run the worker in a sandbox on ``run_dir/run.json``, once per data set, each run at most ``run_limit``.
 
-    The whole sandbox is killed after all the runs' limits and a minute for its start, whatever is
+    The sandbox runs in a control group of its own (:mod:`.cgroups`): its memory and processes are
+    limited all together, and it gets one share of the CPU however many processes it starts. The
+    whole sandbox is killed after all the runs' limits and a minute for its start, whatever is
     left running in it.
     """
     argv = command(run_dir, data_sets, uid, timeout, run_limit, cpu_seconds=run_limit * len(data_sets) + 60, **limits)
-    # The worker learns which inherited descriptor is its result channel from its command line.
-    return run_worker(lambda result_fd: [*argv, "--result-fd", str(result_fd)], run_limit * len(data_sets) + 60)
+    with cgroups.Group(f"sandbox-{uid}", limits.get("memory", MEMORY_BYTES), limits.get("processes", MAX_PROCESSES)) as group:
+        # The worker learns which inherited descriptor is its result channel from its command line.
+        return run_worker(lambda result_fd: [*group.prefix(), *argv, "--result-fd", str(result_fd)], run_limit * len(data_sets) + 60, cwd="/")
 
 
 def run_worker(argv_for, max_time: float, **popen) -> Outcome:

@@ -128,11 +128,9 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
     rows = {}
     with tempfile.TemporaryDirectory(prefix="grade-variant-") as scratch:
         runner.variant_data = Path(scratch) / "data"
+        # The variant stays in this private folder (mode 0700, the grader's alone): each sandbox
+        # reads its own copy, made its user's alone (see runner.py), never a world-readable one.
         make_variant(data_dir(), runner.variant_data, seed)
-        for root, dirs, files in os.walk(scratch):
-            os.chmod(root, 0o755)
-            for name in files:
-                os.chmod(Path(root) / name, 0o644)
         expected = {}
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = {}

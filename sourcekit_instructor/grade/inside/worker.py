@@ -52,6 +52,10 @@ ANSWERS_NAME = ".answers.json"
 PROBLEMS_NAME = ".problems.json"
 #: prctl(2) options: kill the run if the worker dies; let no run read or trace the worker.
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+#: keyctl(2): its system call number per machine, two of its operations, two special keyrings.
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219, "i686": 288, "armv7l": 311}
+KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR = 1, 7
+KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -4, -5
 
 
 class CellTimeout(KeyboardInterrupt):
@@ -69,6 +73,30 @@ def _prctl(option: int, value: int) -> None:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except Exception:
+        pass
+
+
+def _fresh_keyrings() -> None:
+    """Give this sandbox kernel keyrings no other sandbox has seen, and leave none behind.
+
+    The session keyring a process inherits is its parent's (here the grader's), shared by every
+    sandbox it starts; the user keyrings belong to the user id, which the next sandbox on this
+    slot reuses (where the sandbox has a user namespace of its own they are that namespace's and
+    die with it). So the worker joins a new, empty session keyring before any submission code
+    runs, and clears the user keyrings now and when it ends. A defence in depth: a failure is
+    not an error.
+    """
+    number = SYS_KEYCTL.get(os.uname().machine)
+    if number is None:
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)
+        for keyring in (KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
+            libc.syscall(number, KEYCTL_CLEAR, keyring)
     except Exception:
         pass
 
@@ -225,8 +253,28 @@ def _reap() -> None:
             return
 
 
+def _self_and_ancestors() -> set:
+    """This worker and the processes above it, as ``/proc`` numbers them (the sandbox's /proc may be
+    an outer PID namespace's, where the worker has another number than ``os.getpid()``)."""
+    mine = {1, os.getpid()}
+    try:
+        pid = int(os.readlink("/proc/self"))
+    except (OSError, ValueError):
+        return mine
+    for _ in range(64):
+        mine.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                pid = int(handle.read().rsplit(b")", 1)[-1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+        if pid <= 0:
+            break
+    return mine
+
+
 def _others_alive() -> bool:
-    mine = {os.getpid(), 1}
+    mine = _self_and_ancestors()
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) not in mine:
             try:
@@ -287,6 +335,8 @@ def main(argv=None) -> int:
     arguments = parser.parse_args(argv)
     # kill(-1) is only ever sent by an unprivileged sandbox user, inside the sandbox's namespace.
     in_sandbox = arguments.in_sandbox and os.getuid() != 0 and os.geteuid() != 0
+    if in_sandbox:
+        _fresh_keyrings()
     runs = []
     try:
         prepared = json.loads(Path(arguments.run_json).read_text(encoding="utf-8"))
@@ -300,6 +350,8 @@ def main(argv=None) -> int:
         for index, data in enumerate(arguments.data):
             folder = Path(arguments.work_root) / f"run-{index}"
             runs.append(_run_one(cells, variables, arguments.timeout, arguments.run_limit, folder, data, in_sandbox, arguments.result_fd))
+    if in_sandbox:
+        _fresh_keyrings()  # every run has ended: what they put in the keyrings goes too
     with os.fdopen(arguments.result_fd, "w", encoding="utf-8") as channel:
         channel.write(json.dumps({"runs": runs}))
     return 0
