@@ -9,13 +9,24 @@ from pathlib import Path
 
 from sourcekit.checks import MissingKeyError
 
+from . import cgroups
 from . import sandbox as sandboxes
 from .reports import LMS_COLUMNS, summary, write_gradebook, write_lms
-from .score import grade_folder
+from .score import _known_exercises, grade_folder
 from ..review.store import review_db_path
 from .feedback import answers_file_path, write_answers
 from .merge import merge as merge_written
 from .written import collect_written, write_written_answers, written_answers_path
+from .submissions import one_line, other_files
+
+
+def sandbox_limits() -> str:
+    """One line for the summary: how this machine limits each sandbox as a whole, in words."""
+    group = cgroups.mechanism()
+    limits = f"{sandboxes.MEMORY_BYTES / 2**30:g} GB of memory and {sandboxes.MAX_PROCESSES} processes for all its processes together, and one CPU share"
+    where = f"Limits per sandbox: {limits}, by {group.why}." if group.kind != "none" else f"Limits per sandbox: per process only ({group.why})."
+    userns = "; it cannot make user namespaces (bubblewrap --disable-userns)" if sandboxes.own_user_namespace() else "; this machine does not let the sandbox's user have a user namespace of its own, so the sandbox cannot be stopped from making one"
+    return where + userns + "."
 
 
 def main(argv=None) -> int:
@@ -36,6 +47,9 @@ def main(argv=None) -> int:
         re.compile(args.identity)
     except re.error as error:
         print(f"error: --identity {args.identity!r} is not a regular expression ({error})", file=sys.stderr)
+        return 2
+    if args.exercise is not None and args.exercise not in _known_exercises():
+        print(f"error: --exercise {one_line(args.exercise)[:60]!r} is not one of the exercises ({', '.join(_known_exercises())})", file=sys.stderr)
         return 2
     if not args.no_sandbox:
         try:
@@ -70,13 +84,18 @@ def main(argv=None) -> int:
         lms_problems = write_lms(rows, expected, path, args.lms, args.identity)
         written.append(path)
     text = summary(expected, rows, time.monotonic() - started, args.jobs, seed, not args.no_sandbox)
+    if not args.no_sandbox:
+        text += "\n" + sandbox_limits()
+    ignored = other_files(args.submissions)
+    if ignored:
+        text += f"\nNot named *.ipynb, so not graded: {', '.join(ignored[:20])}{' and more' if len(ignored) > 20 else ''}."
     # Grades entered in `make review` for an earlier run are folded in again (see merge.py).
     if review_db_path(args.out).exists():
         merged, merge_lines = merge_written(args.out, args.lms, args.identity)
         written += [p for p in merged if p not in written]
         text += "\n" + "\n".join(merge_lines)
     if lms_problems:
-        text += "\n" + "\n".join(f"  {args.lms}: {p}" for p in lms_problems)
+        text += "\n" + "\n".join(f"  {args.lms}: {one_line(p)}" for p in lms_problems)
     summary_path = args.out.with_name(args.out.stem + "_summary.txt")
     summary_path.write_text(text + "\n", encoding="utf-8")
     print(text)

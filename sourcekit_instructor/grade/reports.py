@@ -7,6 +7,15 @@ from pathlib import Path
 
 from .expected import Expected
 from .score import Row
+from .submissions import one_line
+
+#: The longest problem text written for one row's problem (a forged result may carry any length).
+MAX_PROBLEM_CHARS = 300
+
+
+def problems_text(row: Row) -> str:
+    """The row's problems on one line: each escaped (:func:`.submissions.one_line`) and cut short."""
+    return "; ".join(one_line(p)[:MAX_PROBLEM_CHARS] for p in row.problems)
 
 
 def spreadsheet_safe(value):
@@ -45,7 +54,7 @@ def write_gradebook(rows, expected_by_exercise: dict, out: Path) -> None:
             possible = as_number(mine.possible) if mine else ""
             held = [row.held.get(q["id"], "") for q in questions]
             texts = [row.written.get(w, "") for w in written]
-            cells = [row.submission, row.exercise, row.status, *scores, total, possible, *held, *texts, "; ".join(row.problems)]
+            cells = [one_line(row.submission), one_line(row.exercise), row.status, *scores, total, possible, *held, *texts, problems_text(row)]
             writer.writerow([spreadsheet_safe(cell) for cell in cells])
 
 
@@ -62,25 +71,30 @@ def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: s
 
     ``identity`` is a regular expression with a group named ``id`` (or a
     first group) applied to each submission's file name, e.g.
-    ``(?P<id>[^_]+)_`` for ``s1234_provenance.ipynb``.
+    ``(?P<id>[^_]+)_`` for ``s1234_provenance.ipynb``. Two submissions of one
+    exercise that give the same identity (two students whose names collide, or
+    one student's two files) are never merged: that cell is left blank and the
+    problem names both files, for the instructor to settle by hand.
     """
     pattern = re.compile(identity)
     exercises = sorted(expected_by_exercise)
-    people, problems = {}, []
+    people, problems, claims = {}, [], {}
     for row in rows:
-        match = pattern.search(row.submission)
+        name = one_line(row.submission)
+        match = pattern.search(name)
         if not match:
-            problems.append(f"{row.submission}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file")
+            problems.append(f"{name}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file")
             continue
         person = match.groupdict().get("id") or match.groupdict().get("user_id") or (match.group(1) if match.groups() else match.group(0))
+        people.setdefault(person, {})
         if row.exercise in expected_by_exercise and row.scores:
-            previous = people.setdefault(person, {}).get(row.exercise)
-            if previous is not None:
-                problems.append(f"{row.submission}: a second {row.exercise} submission for {person}; the higher total is kept")
-            total = as_number(total_of(row, expected_by_exercise[row.exercise]))
-            people[person][row.exercise] = max(total, previous) if previous is not None else total
+            claims.setdefault((person, row.exercise), []).append((name, as_number(total_of(row, expected_by_exercise[row.exercise]))))
+    for (person, exercise), claimed in sorted(claims.items()):
+        if len(claimed) == 1:
+            people[person][exercise] = claimed[0][1]
         else:
-            people.setdefault(person, {})
+            files = ", ".join(f"{name} ({total})" for name, total in claimed)
+            problems.append(f"identity {person!r} is given by {len(claimed)} {exercise} submissions: {files}; not merged: its {exercise} cell is left blank, enter the right score by hand")
     lead = LMS_COLUMNS[lms]
     header = lead + [f"{name} ({as_number(expected_by_exercise[name].possible)} points)" for name in exercises]
     with open(out, "w", newline="", encoding="utf-8") as handle:
@@ -120,5 +134,5 @@ def summary(expected_by_exercise: dict, rows, seconds: float, jobs: int, seed: i
             lines.append(f"  Written question(s) {', '.join(expected.written)}: grade by hand with the rubric in the instructor guide.")
     for row in rows:
         if row.status != "graded":
-            lines.append(f"  {row.submission}: {row.status}: {'; '.join(row.problems)}")
+            lines.append(f"  {one_line(row.submission)}: {row.status}: {problems_text(row)}")
     return "\n".join(lines)

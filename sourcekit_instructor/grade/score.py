@@ -39,13 +39,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sourcekit.checks import KEY_DIR, MissingKeyError, load_key
+from sourcekit.checks import KEY_DIR, load_key
 from sourcekit.paths import data_dir
 
 from .expected import Expected, expected_answers
 from .judge import judge_plain
 from .runner import Runner
-from .submissions import exercise_of, list_submissions, read_notebook, sha256_of, written_answers
+from .submissions import display_name, exercise_of, exercise_problems, list_submissions, read_notebook, sha256_of, shown_name, written_answers
 from .variants import make_variant
 
 #: What each question's "held" column can say.
@@ -68,7 +68,7 @@ class Row:
 
 def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner) -> Row:
     """Grade one submission already read; every problem ends up in the row, never as an exception."""
-    row = Row(submission=Path(path).name, exercise=exercise)
+    row = Row(submission=display_name(path), exercise=exercise)
     variables = [q["variable"] for q in expected.questions]
     counts = written_answers(notebook)
     for index, qid in enumerate(expected.written):
@@ -107,25 +107,42 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
     """Grade every ``*.ipynb`` in ``folder``; return (expected per exercise, rows in file-name order, seed).
 
     ``exercise`` is used for notebooks that do not say which exercise they
-    are; a notebook that says is always graded against its own.
+    are; a notebook that says is always graded against its own. An exercise name
+    is only ever one of the known exercises: any other (a NUL byte, 300
+    characters) is a row's problem, never a file path.
+
+    Notebooks are streamed, never all held at once: a first pass reads each one
+    only to learn its exercise and fingerprint, then drops it; each grading job
+    reads its notebook again, runs it and drops it.
     """
     paths = list_submissions(folder)
-    before = {}
-    for path in paths:
+    known = _known_exercises()
+    variables_of = {}
+    for name in known:
         try:
-            before[path] = sha256_of(path)
-        except OSError:
-            before[path] = None
-    read = {path: read_notebook(path) for path in paths}
-    belongs = {}
-    for path, (notebook, problem) in read.items():
-        if notebook is not None:
-            belongs[path] = exercise_of(notebook) or exercise
-    wanted = sorted({name for name in belongs.values() if name})
+            variables_of[name] = [q["variable"] for q in load_key(name)["questions"]]
+        except Exception:  # a broken key is reported when that exercise is graded
+            variables_of[name] = []
+    before, belongs, rows, notes = {}, {}, {}, {}
+    for path in paths:
+        before[path] = sha256_of(path)
+        notebook, problem = read_notebook(path)
+        if problem:
+            rows[path] = Row(display_name(path), status="not graded", problems=[problem])
+            continue
+        name = exercise_of(notebook) or exercise
+        if not name:
+            rows[path] = Row(display_name(path), status="not graded", problems=["cannot tell which exercise this is (its metadata and its answer_checker line are missing): grade it with --exercise NAME"])
+        elif name not in known:
+            rows[path] = Row(display_name(path), status="not graded", problems=[f"there is no exercise {shown_name(name)} (known: {', '.join(known)})"])
+        else:
+            belongs[path] = name
+            notes[path] = exercise_problems(notebook, name, variables_of)
+        del notebook
+    wanted = sorted(set(belongs.values()))
     seed = variant_seed if variant_seed is not None else secrets.randbelow(2**31)
     runner = Runner(timeout=timeout, max_time=max_time, sandboxed=sandboxed)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    rows = {}
     with tempfile.TemporaryDirectory(prefix="grade-variant-") as scratch:
         runner.variant_data = Path(scratch) / "data"
         # The variant stays in this private folder (mode 0700, the grader's alone): each sandbox
@@ -133,13 +150,7 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
         make_variant(data_dir(), runner.variant_data, seed)
         expected = {}
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {}
-            for name in wanted:
-                try:
-                    load_key(name)
-                except MissingKeyError:
-                    continue
-                futures[pool.submit(expected_answers, name, runner, runner.variant_data)] = name
+            futures = {pool.submit(expected_answers, name, runner, runner.variant_data): name for name in wanted}
             unanswerable = {}
             for future in concurrent.futures.as_completed(futures):
                 try:
@@ -147,36 +158,36 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
                 except Exception as error:  # the instructor's side failing must still give every row
                     unanswerable[futures[future]] = f"{type(error).__name__}: {str(error)[:200]}"
             graded = {}
-            for path in paths:
-                notebook, problem = read[path]
-                name = belongs.get(path)
-                if problem:
-                    rows[path] = Row(Path(path).name, status="not graded", problems=[problem])
-                elif not name:
-                    rows[path] = Row(Path(path).name, status="not graded", problems=["cannot tell which exercise this is (its metadata and its answer_checker line are missing): grade it with --exercise NAME"])
-                elif name in unanswerable:
-                    rows[path] = Row(Path(path).name, exercise=name, status="not graded", problems=[f"the grader could not work out the right answers of {name!r}: {unanswerable[name]}"])
-                elif name not in expected:
-                    rows[path] = Row(Path(path).name, exercise=name, status="not graded", problems=[f"there is no exercise {name!r} (known: {', '.join(_known_exercises())})"])
+            for path, name in belongs.items():
+                if name in unanswerable:
+                    rows[path] = Row(display_name(path), exercise=name, status="not graded", problems=[f"the grader could not work out the right answers of {name!r}: {unanswerable[name]}"])
                 else:
-                    graded[pool.submit(_guarded, grade_one, path, notebook, name, expected[name], runner)] = path
+                    graded[pool.submit(_read_and_grade, path, before[path], name, expected[name], runner, notes[path])] = path
             for future, path in graded.items():
                 rows[path] = future.result()
     for path in paths:
-        try:
-            now = sha256_of(path)
-        except OSError:
-            now = None
-        if now != before[path]:
+        if before[path] is not None and sha256_of(path) != before[path]:
             rows[path].problems.append("WARNING: the submitted file changed or vanished while it was being graded")
     return expected, [rows[path] for path in paths], seed
+
+
+def _read_and_grade(path: Path, fingerprint, name: str, expected: Expected, runner: Runner, notes: list) -> Row:
+    """One grading job: read the notebook again, grade it, let it go (only the row is kept)."""
+    notebook, problem = read_notebook(path)
+    if problem or sha256_of(path) != fingerprint:
+        return Row(display_name(path), exercise=name, status="not graded", problems=[problem or "WARNING: the submitted file changed while it was being graded"])
+    row = _guarded(grade_one, path, notebook, name, expected, runner)
+    row.problems[:0] = notes
+    if notes and row.status == "graded":
+        row.status = "graded, with problems"
+    return row
 
 
 def _guarded(grade, path, notebook, name, expected, runner) -> Row:
     try:
         return grade(path, notebook, name, expected, runner)
     except Exception as error:  # a grader bug on one submission is that submission's row, not a crash
-        return Row(Path(path).name, exercise=name, status="not graded", problems=[f"grading failed: {type(error).__name__}: {str(error)[:160]}"])
+        return Row(display_name(path), exercise=name, status="not graded", problems=[f"grading failed: {type(error).__name__}: {str(error)[:160]}"])
 
 
 def _known_exercises() -> list:

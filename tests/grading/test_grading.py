@@ -148,10 +148,10 @@ def test_the_summary_and_the_lms_file_are_written_beside_the_gradebook(graded_fo
     assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     people = {line[2]: line for line in canvas[1:]}
     assert sorted(people) == sorted(EXERCISES)
-    # Each "student" handed in a solution and an unanswered copy: the higher total is kept.
+    # Each "student" handed in a solution and an unanswered copy: a collision, reported, never merged.
     column = next(i for i, name in enumerate(canvas[0]) if name.startswith("provenance ("))
-    assert people["provenance"][column] == str(len(load_key("provenance")["questions"]))
-    assert "a second provenance submission for provenance" in summary
+    assert people["provenance"][column] == ""
+    assert "identity 'provenance' is given by 2 provenance submissions: provenance_solution.ipynb (10), provenance_unanswered.ipynb (0); not merged" in summary
 
 
 def test_a_submission_that_ignores_interrupts_is_killed_with_its_kernel(tmp_path):

@@ -7,9 +7,11 @@ them. The grader (:mod:`sourcekit_instructor.grade.judge`) reads the file and
 trusts nothing in it.
 """
 
+import itertools
 import json
 import math
 import numbers
+import signal
 from pathlib import Path
 
 #: Bounds on one exported value: deeper, longer or bigger values are "unreadable".
@@ -40,6 +42,7 @@ def plain(value, depth: int = 0):
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
+        value = str.__str__(value)  # the characters themselves, whatever a subclass says its length is
         if len(value) > MAX_CHARS:
             raise Unreadable(f"a text of {len(value)} characters (at most {MAX_CHARS})")
         return value
@@ -69,28 +72,43 @@ def plain(value, depth: int = 0):
         if not isinstance(value, (list, tuple)):
             return plain(value, depth)
     if isinstance(value, (list, tuple, set, frozenset)):
-        if len(value) > MAX_ITEMS:
-            raise Unreadable(f"a collection of {len(value)} items (at most {MAX_ITEMS})")
-        items = [plain(item, depth + 1) for item in value]
+        # At most one item more than allowed is ever taken, whatever the object's __len__ or
+        # __iter__ say: an endless iterator is "too many items", not a worker held till memory runs out.
+        taken = list(itertools.islice(iter(value), MAX_ITEMS + 1))
+        if len(taken) > MAX_ITEMS:
+            raise Unreadable(f"a collection of more than {MAX_ITEMS} items")
+        items = [plain(item, depth + 1) for item in taken]
         if isinstance(value, (set, frozenset)):
             items.sort(key=lambda item: json.dumps(item, sort_keys=True))
         return items
     raise Unreadable(f"a {type(value).__name__}, which is not a number, a text or a list")
 
 
-def export_answers(namespace: dict, variables, path) -> None:
-    """Write the answers file: {variable: {"value": v} | {"unanswered": true} | {"unreadable": why}}."""
+def export_answers(namespace: dict, variables, path, seconds: float = None) -> None:
+    """Write the answers file: {variable: {"value": v} | {"unanswered": true} | {"unreadable": why}}.
+
+    With ``seconds``, reading each answer is interrupted after that long (the caller's SIGALRM
+    handler raises a KeyboardInterrupt, as for a cell): an object whose ``__iter__`` or ``tolist``
+    never returns makes that answer unreadable and the others are still exported.
+    """
     exported = {}
     for name in variables:
         if name not in namespace:
             exported[name] = {"unanswered": True}
             continue
         try:
+            if seconds:
+                signal.setitimer(signal.ITIMER_REAL, seconds)
             value = plain(namespace[name])
         except Unreadable as why:
             exported[name] = {"unreadable": str(why)}
+        except KeyboardInterrupt:
+            exported[name] = {"unreadable": f"reading it took longer than {seconds:g} s (an endless __iter__ or tolist?)"}
         except Exception as error:  # an object that breaks while being read is that answer's problem only
             exported[name] = {"unreadable": f"reading it raised {type(error).__name__}"}
         else:
             exported[name] = {"unanswered": True} if value is None else {"value": value}
+        finally:
+            if seconds:
+                signal.setitimer(signal.ITIMER_REAL, 0)
     Path(path).write_text(json.dumps(exported, allow_nan=False), encoding="utf-8")

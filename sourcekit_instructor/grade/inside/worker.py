@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 
 MAX_ANSWERS_BYTES = 2_000_000
+#: The longest reading one answer variable may take (an object with an endless __iter__).
+EXPORT_SECONDS = 10
 MAX_PROBLEMS = 20
 #: The modules the exercise notebooks import (and the shell that runs them), loaded once before
 #: the runs are forked. Not matplotlib: no exercise draws, and it would cost every sandbox half a
@@ -166,7 +168,7 @@ def run_cells(cells, variables, timeout: float, answers_path: Path) -> list:
             problems.append(f"code cell {number} called exit(), so the cells after it did not run")
             break
     try:
-        export_answers(shell.user_ns, variables, answers_path)
+        export_answers(shell.user_ns, variables, answers_path, seconds=min(timeout, EXPORT_SECONDS))
     except BaseException as error:
         problems.append(f"exporting the answers failed: {type(error).__name__}: {_first_line(error)}")
     return problems
