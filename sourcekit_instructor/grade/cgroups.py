@@ -44,8 +44,9 @@ CPU_WEIGHT, CPU_SHARES = 100, 1024
 @dataclass
 class Mechanism:
     kind: str  # "systemd", "v2", "v1" or "none"
-    why: str  # in words, for the summary
+    why: str  # in words, for the summary: the files it writes, or why there is none
     roots: dict = field(default_factory=dict)  # v1: controller -> folder to make groups in; v2: {"unified": folder}
+    label: str = ""  # its name, for the summary
 
 
 def _own_groups() -> dict:
@@ -79,7 +80,7 @@ def mechanism() -> Mechanism:
     except OSError:
         return Mechanism("none", "no /proc/self/cgroup; per-process limits only")
     if Path("/run/systemd/system").is_dir() and shutil.which("systemd-run"):
-        return Mechanism("systemd", "systemd-run --scope (MemoryMax, TasksMax, CPUWeight)")
+        return Mechanism("systemd", "MemoryMax, TasksMax, CPUWeight", label="systemd-run --scope")
     reasons = []
     # cgroup v2 alone (/sys/fs/cgroup is the unified hierarchy) or in a hybrid layout (.../unified).
     for unified in (ROOT, ROOT / "unified"):
@@ -103,7 +104,7 @@ def mechanism() -> Mechanism:
         except OSError as error:
             reasons.append(f"cgroup v2 ({unified}): could not delegate memory, pids and cpu to {parent} ({error.strerror or error})")
             continue
-        return Mechanism("v2", f"cgroup v2 files under {parent} (memory.max, pids.max, cpu.weight)", {"unified": parent})
+        return Mechanism("v2", f"memory.max, pids.max, cpu.weight under {parent}", {"unified": parent}, label="cgroup v2 files")
     roots = {}
     for controller in ("memory", "pids", "cpu"):
         mount = ROOT / controller
@@ -112,8 +113,8 @@ def mechanism() -> Mechanism:
             if _writable_child(parent):
                 roots[controller] = parent
     if set(roots) == {"memory", "pids", "cpu"}:
-        why = "; ".join(reasons + ["so cgroup v1 files instead: memory.limit_in_bytes, pids.max, cpu.shares"])
-        return Mechanism("v1", why, roots)
+        why = "; ".join(["memory.limit_in_bytes, pids.max, cpu.shares", *reasons])
+        return Mechanism("v1", why, roots, label="cgroup v1 files")
     return Mechanism("none", "; ".join(reasons + ["no cgroup v1 memory, pids and cpu hierarchies to use either; per-process limits only"]))
 
 

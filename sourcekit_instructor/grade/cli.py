@@ -24,7 +24,7 @@ def sandbox_limits() -> str:
     """One line for the summary: how this machine limits each sandbox as a whole, in words."""
     group = cgroups.mechanism()
     limits = f"{sandboxes.MEMORY_BYTES / 2**30:g} GB of memory and {sandboxes.MAX_PROCESSES} processes for all its processes together, and one CPU share"
-    where = f"Limits per sandbox: {limits}, by {group.why}." if group.kind != "none" else f"Limits per sandbox: per process only ({group.why})."
+    where = f"Limits per sandbox: {limits}, by {group.label} ({group.why})" if group.kind != "none" else f"Limits per sandbox: per process only ({group.why})"
     userns = "; it cannot make user namespaces (bubblewrap --disable-userns)" if sandboxes.own_user_namespace() else "; this machine does not let the sandbox's user have a user namespace of its own, so the sandbox cannot be stopped from making one"
     return where + userns + "."
 
