@@ -148,6 +148,10 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
         # The variant stays in this private folder (mode 0700, the grader's alone): each sandbox
         # reads its own copy, made its user's alone (see runner.py), never a world-readable one.
         make_variant(data_dir(), runner.variant_data, seed)
+        for root, dirs, files in os.walk(scratch):
+            os.chmod(root, 0o700)
+            for name in files:
+                os.chmod(Path(root) / name, 0o600)
         expected = {}
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(expected_answers, name, runner, runner.variant_data): name for name in wanted}

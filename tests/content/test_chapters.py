@@ -198,6 +198,7 @@ NARRATIVE_FILES = sorted(
     # The exercises' masters (the student copies are generated from them) and the instructor guides.
     | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "exercises" / "source").glob("*.md")}
     | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "exercises" / "guides").glob("*.md")}
+    | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "instructors").glob("*.md")}
 )
 
 
