@@ -161,6 +161,7 @@ def test_the_students_tree_carries_no_master_instructor_copy_guide_or_instructor
     assert not found, "instructor-only text in the students' tree:\n" + "\n".join(f"  {f}: {label}" for f, label in found[:30])
 
 
+@pytest.mark.slow
 def test_the_scan_finds_every_instructor_text_in_the_instructor_edition(tmp_path, secrets):
     """The proof that the scan can fail: the instructor edition holds every text it looks for."""
     out = tmp_path / "instructor"
