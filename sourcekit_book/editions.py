@@ -44,7 +44,9 @@ def instructor_config(project_root: Path = PROJECT_ROOT) -> dict:
 
 def instructor_toc(project_root: Path = PROJECT_ROOT) -> dict:
     students = yaml.safe_load((project_root / "_toc.yml").read_text(encoding="utf-8"))
-    extra = yaml.safe_load((project_root / "instructors" / "_toc_parts.yml").read_text(encoding="utf-8"))
+    extra = yaml.safe_load(
+        (project_root / "instructors" / "_toc_parts.yml").read_text(encoding="utf-8")
+    )
     parts = [dict(part) for part in students["parts"]]
     parts[0]["chapters"] = [{"file": students["root"]}, *parts[0]["chapters"]]
     return {"format": students["format"], "root": extra["root"], "parts": parts + extra["parts"]}
@@ -58,8 +60,14 @@ def main(argv=None) -> int:
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
     header = "# Written by `make instructor-guide` (sourcekit_book/editions.py) from the students' file: edit that, not this.\n"
-    (out / "_config.yml").write_text(header + yaml.safe_dump(instructor_config(), sort_keys=False, allow_unicode=True), encoding="utf-8")
-    (out / "_toc.yml").write_text(header + yaml.safe_dump(instructor_toc(), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (out / "_config.yml").write_text(
+        header + yaml.safe_dump(instructor_config(), sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    (out / "_toc.yml").write_text(
+        header + yaml.safe_dump(instructor_toc(), sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
     return 0
 
 

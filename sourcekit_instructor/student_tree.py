@@ -33,9 +33,28 @@ INCLUDED = (
     ("jupyter", "*"),
 )
 #: Single files at the top of the repository.
-TOP_FILES = ("intro.md", "jupytext.toml", "requirements.txt", "runtime.txt", "postBuild", "LICENSE", "LICENSE-content.txt", "CITATION.cff")
+TOP_FILES = (
+    "intro.md",
+    "jupytext.toml",
+    "requirements.txt",
+    "runtime.txt",
+    "postBuild",
+    "LICENSE",
+    "LICENSE-content.txt",
+    "CITATION.cff",
+)
 #: Folders whose files are never copied, whatever the rules above say.
-NEVER = ("exercises/source", "exercises/instructor", "exercises/guides", "instructors", "sourcekit_instructor", "sourcekit_book", "tests", "_build", ".venv")
+NEVER = (
+    "exercises/source",
+    "exercises/instructor",
+    "exercises/guides",
+    "instructors",
+    "sourcekit_instructor",
+    "sourcekit_book",
+    "tests",
+    "_build",
+    ".venv",
+)
 
 README = """# {title}: the students' copy
 
@@ -54,10 +73,22 @@ def student_files(project_root: Path = PROJECT_ROOT) -> list:
     chosen = set()
     for folder, pattern in INCLUDED:
         base = project_root / folder
-        found = base.rglob(pattern) if folder in ("data", "jupyter", "sourcekit") else base.glob(pattern)
-        chosen |= {p.relative_to(project_root) for p in found if p.is_file() and "__pycache__" not in p.parts}
+        found = (
+            base.rglob(pattern)
+            if folder in ("data", "jupyter", "sourcekit")
+            else base.glob(pattern)
+        )
+        chosen |= {
+            p.relative_to(project_root)
+            for p in found
+            if p.is_file() and "__pycache__" not in p.parts
+        }
     chosen |= {Path(name) for name in TOP_FILES if (project_root / name).is_file()}
-    return sorted(p for p in chosen if not any(p.as_posix() == n or p.as_posix().startswith(n + "/") for n in NEVER))
+    return sorted(
+        p
+        for p in chosen
+        if not any(p.as_posix() == n or p.as_posix().startswith(n + "/") for n in NEVER)
+    )
 
 
 def write_tree(out: Path, project_root: Path = PROJECT_ROOT) -> list:
@@ -74,7 +105,9 @@ def write_tree(out: Path, project_root: Path = PROJECT_ROOT) -> list:
     (out / "pyproject.toml").write_text(students_pyproject(project_root), encoding="utf-8")
     import yaml
 
-    title = yaml.safe_load((project_root / "_config.yml").read_text(encoding="utf-8")).get("title", "The course")
+    title = yaml.safe_load((project_root / "_config.yml").read_text(encoding="utf-8")).get(
+        "title", "The course"
+    )
     (out / "README.md").write_text(README.format(title=title), encoding="utf-8")
     return files + [Path("pyproject.toml"), Path("README.md")]
 
@@ -85,7 +118,9 @@ def main(argv=None) -> int:
         print("usage: python -m sourcekit_instructor.student_tree OUT_FOLDER", file=sys.stderr)
         return 2
     files = write_tree(Path(argv[0]))
-    print(f"Wrote the students' tree ({len(files)} files) to {argv[0]}: no master, instructor copy, guide or grader.")
+    print(
+        f"Wrote the students' tree ({len(files)} files) to {argv[0]}: no master, instructor copy, guide or grader."
+    )
     return 0
 
 

@@ -45,7 +45,9 @@ CPU_WEIGHT, CPU_SHARES = 100, 1024
 class Mechanism:
     kind: str  # "systemd", "v2", "v1" or "none"
     why: str  # in words, for the summary: the files it writes, or why there is none
-    roots: dict = field(default_factory=dict)  # v1: controller -> folder to make groups in; v2: {"unified": folder}
+    roots: dict = field(
+        default_factory=dict
+    )  # v1: controller -> folder to make groups in; v2: {"unified": folder}
     label: str = ""  # its name, for the summary
 
 
@@ -74,7 +76,9 @@ def _writable_child(folder: Path) -> bool:
 def mechanism() -> Mechanism:
     """How this machine can limit a sandbox as a whole, probed once per grading run."""
     if os.geteuid() != 0:
-        return Mechanism("none", "not root, so no control group can be made; per-process limits only")
+        return Mechanism(
+            "none", "not root, so no control group can be made; per-process limits only"
+        )
     try:
         own = _own_groups()
     except OSError:
@@ -87,14 +91,22 @@ def mechanism() -> Mechanism:
         if not (unified / "cgroup.controllers").is_file() or "" not in own:
             continue
         own_dir = unified / own[""].lstrip("/")
-        available = set((own_dir / "cgroup.controllers").read_text().split()) if (own_dir / "cgroup.controllers").is_file() else set()
+        available = (
+            set((own_dir / "cgroup.controllers").read_text().split())
+            if (own_dir / "cgroup.controllers").is_file()
+            else set()
+        )
         if not {"memory", "pids", "cpu"} <= available:
-            reasons.append(f"cgroup v2 ({unified}) offers the grader's group only {', '.join(sorted(available)) or 'no'} controller(s): memory, pids and cpu are not delegated to it")
+            reasons.append(
+                f"cgroup v2 ({unified}) offers the grader's group only {', '.join(sorted(available)) or 'no'} controller(s): memory, pids and cpu are not delegated to it"
+            )
             continue
         if own[""] != "/":
             # A group that holds processes cannot enable controllers for its children (the "no
             # internal processes" rule): only the root, or a group systemd delegates, can.
-            reasons.append(f"cgroup v2: the grader runs in {own['']}, which holds processes, so it cannot enable controllers for a child; run it under systemd or from a group of its own")
+            reasons.append(
+                f"cgroup v2: the grader runs in {own['']}, which holds processes, so it cannot enable controllers for a child; run it under systemd or from a group of its own"
+            )
             continue
         parent = own_dir / PARENT
         try:
@@ -102,9 +114,16 @@ def mechanism() -> Mechanism:
             parent.mkdir(exist_ok=True)
             (parent / "cgroup.subtree_control").write_text("+memory +pids +cpu")
         except OSError as error:
-            reasons.append(f"cgroup v2 ({unified}): could not delegate memory, pids and cpu to {parent} ({error.strerror or error})")
+            reasons.append(
+                f"cgroup v2 ({unified}): could not delegate memory, pids and cpu to {parent} ({error.strerror or error})"
+            )
             continue
-        return Mechanism("v2", f"memory.max, pids.max, cpu.weight under {parent}", {"unified": parent}, label="cgroup v2 files")
+        return Mechanism(
+            "v2",
+            f"memory.max, pids.max, cpu.weight under {parent}",
+            {"unified": parent},
+            label="cgroup v2 files",
+        )
     roots = {}
     for controller in ("memory", "pids", "cpu"):
         mount = ROOT / controller
@@ -115,7 +134,15 @@ def mechanism() -> Mechanism:
     if set(roots) == {"memory", "pids", "cpu"}:
         why = "; ".join(["memory.limit_in_bytes, pids.max, cpu.shares", *reasons])
         return Mechanism("v1", why, roots, label="cgroup v1 files")
-    return Mechanism("none", "; ".join(reasons + ["no cgroup v1 memory, pids and cpu hierarchies to use either; per-process limits only"]))
+    return Mechanism(
+        "none",
+        "; ".join(
+            reasons
+            + [
+                "no cgroup v1 memory, pids and cpu hierarchies to use either; per-process limits only"
+            ]
+        ),
+    )
 
 
 class Group:
@@ -163,12 +190,28 @@ class Group:
     def prefix(self) -> list:
         """The command line that puts the sandbox in this group before anything of it runs."""
         if self.how.kind == "systemd":
-            return ["systemd-run", "--scope", "--quiet", "--collect", f"--unit=shusha-grader-{self.name}",
-                    f"--property=MemoryMax={self.memory}", "--property=MemorySwapMax=0",
-                    f"--property=TasksMax={self.processes}", f"--property=CPUWeight={CPU_WEIGHT}", "--"]
+            return [
+                "systemd-run",
+                "--scope",
+                "--quiet",
+                "--collect",
+                f"--unit=shusha-grader-{self.name}",
+                f"--property=MemoryMax={self.memory}",
+                "--property=MemorySwapMax=0",
+                f"--property=TasksMax={self.processes}",
+                f"--property=CPUWeight={CPU_WEIGHT}",
+                "--",
+            ]
         if self.how.kind in ("v1", "v2"):
             script = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
-            return ["/bin/sh", "-c", script, "sh", *[str(folder / "cgroup.procs") for folder in self.folders], "--"]
+            return [
+                "/bin/sh",
+                "-c",
+                script,
+                "sh",
+                *[str(folder / "cgroup.procs") for folder in self.folders],
+                "--",
+            ]
         return []
 
     def close(self) -> None:

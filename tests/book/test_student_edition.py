@@ -32,7 +32,20 @@ from sourcekit_instructor.student_tree import write_tree
 
 #: Consecutive words a leak must share with an instructor-only text to count.
 WINDOW = 8
-TEXT_SUFFIXES = {".html", ".js", ".json", ".txt", ".md", ".ipynb", ".py", ".csv", ".yml", ".toml", ".cfg", ""}
+TEXT_SUFFIXES = {
+    ".html",
+    ".js",
+    ".json",
+    ".txt",
+    ".md",
+    ".ipynb",
+    ".py",
+    ".csv",
+    ".yml",
+    ".toml",
+    ".cfg",
+    "",
+}
 
 
 def words(text: str) -> list:
@@ -66,7 +79,11 @@ def instructor_texts() -> dict:
             elif cell.cell_type == "raw" and re.match(r"#\s+END SOLUTION", cell.source):
                 inside = False
             elif inside and cell.cell_type == "markdown" and question and question.get("manual"):
-                texts[f"{path.stem} {question['name']} rubric and model answer"] = texts.get(f"{path.stem} {question['name']} rubric and model answer", "") + "\n" + cell.source
+                texts[f"{path.stem} {question['name']} rubric and model answer"] = (
+                    texts.get(f"{path.stem} {question['name']} rubric and model answer", "")
+                    + "\n"
+                    + cell.source
+                )
     return texts
 
 
@@ -76,12 +93,22 @@ def public_windows() -> set:
     # The chapters with their self-check quizzes, the documents, the students' library (its docstrings
     # are on no page, but a download carries them): a chapter may teach what an exercise then practises,
     # and whether it says too much is a question about that chapter, not about publishing.
-    for path in [*(PROJECT_ROOT / "chapters").rglob("*.md"), *(PROJECT_ROOT / "chapters" / "quizzes").glob("*.json"),
-                 *(PROJECT_ROOT / "data" / "sources").glob("*.txt"), *(PROJECT_ROOT / "sourcekit").rglob("*.py"), PROJECT_ROOT / "intro.md"]:
+    for path in [
+        *(PROJECT_ROOT / "chapters").rglob("*.md"),
+        *(PROJECT_ROOT / "chapters" / "quizzes").glob("*.json"),
+        *(PROJECT_ROOT / "data" / "sources").glob("*.txt"),
+        *(PROJECT_ROOT / "sourcekit").rglob("*.py"),
+        PROJECT_ROOT / "intro.md",
+    ]:
         found |= windows(path.read_text(encoding="utf-8"))
     for path in (PROJECT_ROOT / "exercises").glob("*_exercises.ipynb"):
         notebook = json.loads(path.read_text(encoding="utf-8"))
-        found |= windows(" ".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in notebook["cells"]))
+        found |= windows(
+            " ".join(
+                "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                for c in notebook["cells"]
+            )
+        )
     for path in (PROJECT_ROOT / "data").glob("*.csv"):
         found |= windows(path.read_text(encoding="utf-8"))
     return found
@@ -93,7 +120,9 @@ def secrets() -> dict:
     public = public_windows()
     kept = {label: windows(text) - public for label, text in instructor_texts().items()}
     assert kept, "no instructor-only text found in the masters: the collection is broken"
-    assert any("rubric and model answer" in label for label in kept) and any("needs_move" in label for label in kept)
+    assert any("rubric and model answer" in label for label in kept) and any(
+        "needs_move" in label for label in kept
+    )
     return {label: found for label, found in kept.items() if found}
 
 
@@ -134,47 +163,105 @@ def test_the_students_toc_and_config_leave_the_instructor_pages_out():
         entry = stack.pop()
         pages += [entry["file"]] if "file" in entry else []
         stack += entry.get("chapters", []) + entry.get("sections", [])
-    assert pages and not [p for p in pages if p.startswith(("exercises/guides", "instructors"))], pages
+    assert pages and not [p for p in pages if p.startswith(("exercises/guides", "instructors"))], (
+        pages
+    )
     config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    assert {"exercises/guides", "instructors", "exercises/source", "exercises/instructor"} <= set(config["exclude_patterns"])
+    assert {"exercises/guides", "instructors", "exercises/source", "exercises/instructor"} <= set(
+        config["exclude_patterns"]
+    )
 
 
-def test_the_built_students_site_search_index_and_downloads_carry_no_instructor_text(built_site, secrets):
+def test_the_built_students_site_search_index_and_downloads_carry_no_instructor_text(
+    built_site, secrets
+):
     index = (built_site / "searchindex.js").read_text(encoding="utf-8")
     assert "exercises/guides" not in index and "instructors/" not in index
     assert not list(built_site.rglob("guides")) and not (built_site / "instructors").exists()
     found = leaks(built_site, secrets)
-    assert not found, "instructor-only text in the published site:\n" + "\n".join(f"  {f}: {label}" for f, label in found[:30])
+    assert not found, "instructor-only text in the published site:\n" + "\n".join(
+        f"  {f}: {label}" for f, label in found[:30]
+    )
 
 
-def test_the_students_tree_carries_no_master_instructor_copy_guide_or_instructor_text(tmp_path, secrets):
+def test_the_students_tree_carries_no_master_instructor_copy_guide_or_instructor_text(
+    tmp_path, secrets
+):
     tree = tmp_path / "student-tree"
     write_tree(tree)
     names = {p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()}
-    assert not [n for n in names if n.startswith(("exercises/source", "exercises/instructor", "exercises/guides", "instructors", "sourcekit_instructor", "sourcekit_book"))]
-    assert {"requirements.txt", "postBuild", "runtime.txt", "pyproject.toml", "exercises/provenance_exercises.ipynb", "exercises/keys/provenance.json", "chapters/background.md"} <= names
+    assert not [
+        n
+        for n in names
+        if n.startswith(
+            (
+                "exercises/source",
+                "exercises/instructor",
+                "exercises/guides",
+                "instructors",
+                "sourcekit_instructor",
+                "sourcekit_book",
+            )
+        )
+    ]
+    assert {
+        "requirements.txt",
+        "postBuild",
+        "runtime.txt",
+        "pyproject.toml",
+        "exercises/provenance_exercises.ipynb",
+        "exercises/keys/provenance.json",
+        "chapters/background.md",
+    } <= names
     import tomllib
 
-    packages = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
-    assert "sourcekit" in packages and not [p for p in packages if p.startswith(("sourcekit_instructor", "sourcekit_book"))]
+    packages = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["packages"]
+    assert "sourcekit" in packages and not [
+        p for p in packages if p.startswith(("sourcekit_instructor", "sourcekit_book"))
+    ]
     found = leaks(tree, secrets)
-    assert not found, "instructor-only text in the students' tree:\n" + "\n".join(f"  {f}: {label}" for f, label in found[:30])
+    assert not found, "instructor-only text in the students' tree:\n" + "\n".join(
+        f"  {f}: {label}" for f, label in found[:30]
+    )
 
 
 @pytest.mark.slow
 def test_the_scan_finds_every_instructor_text_in_the_instructor_edition(tmp_path, secrets):
     """The proof that the scan can fail: the instructor edition holds every text it looks for."""
     out = tmp_path / "instructor"
-    subprocess.run([sys.executable, "-m", "sourcekit_book.editions", str(out)], check=True, cwd=PROJECT_ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "sourcekit_book.editions", str(out)], check=True, cwd=PROJECT_ROOT
+    )
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     done = subprocess.run(
-        [str(jupyter_book), "build", str(PROJECT_ROOT), "-W", "-n", "--keep-going", "--config", str(out / "_config.yml"), "--toc", str(out / "_toc.yml"), "--path-output", str(out)],
-        capture_output=True, text=True, cwd=PROJECT_ROOT,
+        [
+            str(jupyter_book),
+            "build",
+            str(PROJECT_ROOT),
+            "-W",
+            "-n",
+            "--keep-going",
+            "--config",
+            str(out / "_config.yml"),
+            "--toc",
+            str(out / "_toc.yml"),
+            "--path-output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
     )
     assert done.returncode == 0, "\n".join((done.stdout + done.stderr).splitlines()[-30:])
     html = out / "_build" / "html"
-    assert (html / "instructors" / "index.html").is_file() and (html / "exercises" / "guides" / "provenance.html").is_file()
+    assert (html / "instructors" / "index.html").is_file() and (
+        html / "exercises" / "guides" / "provenance.html"
+    ).is_file()
     found = {label for _, label in leaks(html, secrets)}
     # Every rubric, model answer and answer note; the correct-answer feedback is the key's, shown by check().
     missing = sorted(label for label in set(secrets) - found if not label.endswith(" correct"))
-    assert not missing, f"the scan did not find these instructor texts in the instructor edition: {missing}"
+    assert not missing, (
+        f"the scan did not find these instructor texts in the instructor edition: {missing}"
+    )

@@ -35,7 +35,13 @@ from sourcekit.paths import PROJECT_ROOT
 from sourcekit_instructor.grade.cli import main
 from sourcekit_instructor.grade.sandbox import BASE_UID, SLOTS
 from tests.conftest import require_sandbox
-from tests.grading.test_grading_attacks import EXERCISE, bare_copy, project_hashes, solution_copy, with_cell
+from tests.grading.test_grading_attacks import (
+    EXERCISE,
+    bare_copy,
+    project_hashes,
+    solution_copy,
+    with_cell,
+)
 
 #: Slow (each attack is graded in the sandbox): `make test-fast` leaves these out.
 pytestmark = pytest.mark.slow
@@ -55,7 +61,11 @@ def checker_line(notebook, name):
     notebook.metadata.pop("sourcekit", None)
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            cell.source = re.sub(r"answer_checker\((['\"]).*?\1\)", lambda _: f"answer_checker('{name}')", cell.source)
+            cell.source = re.sub(
+                r"answer_checker\((['\"]).*?\1\)",
+                lambda _: f"answer_checker('{name}')",
+                cell.source,
+            )
     assert sum(f"answer_checker('{name}')" in cell.source for cell in notebook.cells) >= 1
     return notebook
 
@@ -70,7 +80,11 @@ def fingerprint(folder: Path) -> dict:
     found = {}
     for path in sorted(folder.rglob("*")):
         info = os.lstat(path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() and not path.is_symlink() else ""
+        digest = (
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.is_file() and not path.is_symlink()
+            else ""
+        )
         found[os.fsencode(path.relative_to(folder))] = (info.st_mode, digest)
     return found
 
@@ -109,15 +123,33 @@ def grade(folder: Path, out: Path, *flags, watch_tmp=False) -> dict:
         if watch_tmp:
             watcher.start()
         started = time.monotonic()
-        status = main([str(folder), "--out", str(out), "--timeout", str(TIMEOUT), "--max-time", str(MAX_TIME), *flags])
+        status = main(
+            [
+                str(folder),
+                "--out",
+                str(out),
+                "--timeout",
+                str(TIMEOUT),
+                "--max-time",
+                str(MAX_TIME),
+                *flags,
+            ]
+        )
         seconds = time.monotonic() - started
     finally:
         stop.set()
         tempfile.tempdir = previous
     return {
-        "status": status, "seconds": seconds, "rows": read_rows(out), "raw": out.read_bytes(),
+        "status": status,
+        "seconds": seconds,
+        "rows": read_rows(out),
+        "raw": out.read_bytes(),
         "summary": out.with_name(out.stem + "_summary.txt").read_text(encoding="utf-8"),
-        "before": before, "project": project, "folder": folder, "out": out, "tmp_seen": seen,
+        "before": before,
+        "project": project,
+        "folder": folder,
+        "out": out,
+        "tmp_seen": seen,
     }
 
 
@@ -139,7 +171,10 @@ def assert_the_run_held(run):
     assert set(run["rows"]) == expected_names(run["folder"])
     for name in CLASSMATES:
         if name in run["rows"]:
-            assert run["rows"][name]["total"] == str(POSSIBLE), (name, run["rows"][name]["problems"])
+            assert run["rows"][name]["total"] == str(POSSIBLE), (
+                name,
+                run["rows"][name]["problems"],
+            )
     assert fingerprint(run["folder"]) == run["before"], "a submission in the folder changed"
     assert project_hashes() == run["project"], "a file of the project changed"
 
@@ -182,7 +217,9 @@ def mixed(tmp_path_factory):
         "endless_answers.ipynb": with_cell(solution_copy(), ENDLESS_ITER + "\n" + ENDLESS_TOLIST),
         "unshare.ipynb": with_cell(with_cell(bare_copy(), UNSHARE), report("unshare_rc")),
         "forged_problems.ipynb": with_cell(bare_copy(), FORGED_PROBLEMS),
-        "memory_children.ipynb": with_cell(with_cell(bare_copy(), MEMORY_CHILDREN), report("'survived=' + str(survived)")),
+        "memory_children.ipynb": with_cell(
+            with_cell(bare_copy(), MEMORY_CHILDREN), report("'survived=' + str(survived)")
+        ),
         "lee.ipynb": solution_copy(),
         "lee_provenance.ipynb": bare_copy(),
     }
@@ -191,7 +228,9 @@ def mixed(tmp_path_factory):
     # A file name that is not UTF-8 (as an innocent Windows zip makes), and one with a newline that
     # would forge a summary line accusing a classmate; its file is broken, so the summary lists it.
     nbformat.write(bare_copy(), os.fsdecode(bytes(folder) + b"/caf\xe9_latin1.ipynb"))
-    (folder / "x\n  classmateA_work.ipynb: not graded: copied from a classmate.ipynb").write_text("{not json", encoding="utf-8")
+    (folder / "x\n  classmateA_work.ipynb: not graded: copied from a classmate.ipynb").write_text(
+        "{not json", encoding="utf-8"
+    )
     os.symlink(folder / CLASSMATES[0], folder / "symlink_to_classmate.ipynb")
     os.mkfifo(folder / "a_pipe.ipynb")
     (folder / "a_folder.ipynb").mkdir()
@@ -206,15 +245,26 @@ def row(run, name):
 
 def test_the_mixed_run_writes_every_gradebook_a_row_per_entry_and_the_classmates_hold(mixed):
     assert_the_run_held(mixed)
-    assert {"symlink_to_classmate.ipynb", "a_pipe.ipynb", "a_folder.ipynb", "caf\\xe9_latin1.ipynb"} <= set(mixed["rows"])
+    assert {
+        "symlink_to_classmate.ipynb",
+        "a_pipe.ipynb",
+        "a_folder.ipynb",
+        "caf\\xe9_latin1.ipynb",
+    } <= set(mixed["rows"])
     assert "Not named *.ipynb, so not graded: notes.txt" in mixed["summary"]
 
 
-@pytest.mark.parametrize("name", ["nul_in_metadata.ipynb", "long_name_in_metadata.ipynb", "long_name_in_checker.ipynb"])
+@pytest.mark.parametrize(
+    "name", ["nul_in_metadata.ipynb", "long_name_in_metadata.ipynb", "long_name_in_checker.ipynb"]
+)
 def test_an_exercise_name_that_is_no_exercise_is_a_problem_never_a_path(mixed, name):
     found = row(mixed, name)
     assert (found["status"], found["exercise"], found["total"]) == ("not graded", "", "")
-    assert "there is no exercise" in found["problems"] and "p" * 41 not in found["problems"] and "\x00" not in found["problems"]
+    assert (
+        "there is no exercise" in found["problems"]
+        and "p" * 41 not in found["problems"]
+        and "\x00" not in found["problems"]
+    )
 
 
 def test_a_nul_byte_in_the_checker_line_names_no_exercise(mixed):
@@ -239,33 +289,56 @@ def test_links_pipes_and_folders_named_like_notebooks_get_a_row_each(mixed):
 
 def test_no_submission_text_forges_a_line_in_the_summary_the_gradebook_or_the_lms_file(mixed):
     # Neither the newline file name nor the forged problem strings put a classmate on a line of their own.
-    for text in (mixed["summary"], mixed["raw"].decode("utf-8"), mixed["out"].with_name("gradebook_canvas.csv").read_text(encoding="utf-8")):
+    for text in (
+        mixed["summary"],
+        mixed["raw"].decode("utf-8"),
+        mixed["out"].with_name("gradebook_canvas.csv").read_text(encoding="utf-8"),
+    ):
         for line in text.splitlines():
-            assert not (line.lstrip(" '").startswith(("classmateA", "classmateB")) and "copied" in line), line
-    assert "x\\n  classmateA_work.ipynb: not graded: copied from a classmate.ipynb" in mixed["summary"]
+            assert not (
+                line.lstrip(" '").startswith(("classmateA", "classmateB")) and "copied" in line
+            ), line
+    assert (
+        "x\\n  classmateA_work.ipynb: not graded: copied from a classmate.ipynb"
+        in mixed["summary"]
+    )
     forged = row(mixed, "forged_problems.ipynb")["problems"]
-    assert "ok\\n  classmateA_work.ipynb" in forged and "ok\\u2028classmateB" in forged and "ok\\rclassmateB" in forged
+    assert (
+        "ok\\n  classmateA_work.ipynb" in forged
+        and "ok\\u2028classmateB" in forged
+        and "ok\\rclassmateB" in forged
+    )
 
 
 def test_a_notebook_naming_the_wrong_exercise_is_noted_not_scored_zero_in_silence(mixed):
     found = row(mixed, "wrong_exercise.ipynb")
     assert found["exercise"] == "background" and found["status"] == "graded, with problems"
-    assert "it says it is exercise 'background', but its cells set none of 'background''s answers" in found["problems"]
+    assert (
+        "it says it is exercise 'background', but its cells set none of 'background''s answers"
+        in found["problems"]
+    )
     assert f"of '{EXERCISE}''s" in found["problems"]
 
 
 def test_students_whose_identities_collide_are_reported_not_merged(mixed):
-    canvas = list(csv.reader(mixed["out"].with_name("gradebook_canvas.csv").open(encoding="utf-8")))
+    canvas = list(
+        csv.reader(mixed["out"].with_name("gradebook_canvas.csv").open(encoding="utf-8"))
+    )
     column = next(i for i, name in enumerate(canvas[0]) if name.startswith(f"{EXERCISE} ("))
     lee = [line for line in canvas[1:] if line[2] == "lee"]
     assert len(lee) == 1 and lee[0][column] == "", "two students' work was merged into one score"
-    assert f"identity 'lee' is given by 2 {EXERCISE} submissions: lee.ipynb ({POSSIBLE}), lee_provenance.ipynb (0); not merged" in mixed["summary"]
+    assert (
+        f"identity 'lee' is given by 2 {EXERCISE} submissions: lee.ipynb ({POSSIBLE}), lee_provenance.ipynb (0); not merged"
+        in mixed["summary"]
+    )
 
 
 def test_an_answer_that_never_ends_voids_only_itself(mixed):
     found = row(mixed, "endless_answers.ipynb")
     assert (found["q5.1 held on"], found["q5.2 held on"]) == ("unreadable", "unreadable")
-    assert "more than 500 items" in found["problems"] and "took longer than 10 s" in found["problems"]
+    assert (
+        "more than 500 items" in found["problems"] and "took longer than 10 s" in found["problems"]
+    )
     assert found["total"] == str(POSSIBLE - 2)
 
 
@@ -280,13 +353,20 @@ def test_memory_is_limited_for_the_sandbox_as_a_whole(mixed):
     survived = int(problems.split("REPORT survived=")[1][:1])
     assert survived < 4, problems
     assert "Limits per sandbox: 3 GB of memory" in mixed["summary"]
-    assert any(f"by {how}" in mixed["summary"] for how in ("cgroup v1 files", "cgroup v2 files", "systemd-run --scope"))
+    assert any(
+        f"by {how}" in mixed["summary"]
+        for how in ("cgroup v1 files", "cgroup v2 files", "systemd-run --scope")
+    )
 
 
 def test_run_json_and_the_variant_are_never_readable_by_other_users_in_tmp(mixed):
     seen = mixed["tmp_seen"]
-    assert any(path.endswith("run.json") for path in seen), "the watcher saw no run.json: it proves nothing"
-    assert any("/data-2" in path for path in seen) and any("grade-variant-" in path for path in seen)
+    assert any(path.endswith("run.json") for path in seen), (
+        "the watcher saw no run.json: it proves nothing"
+    )
+    assert any("/data-2" in path for path in seen) and any(
+        "grade-variant-" in path for path in seen
+    )
     readable = {path: oct(mode & 0o777) for path, (mode, uid) in seen.items() if mode & 0o077}
     assert not readable, f"readable by other users while grading: {readable}"
     assert all(uid == 0 or BASE_UID <= uid < BASE_UID + SLOTS for _, uid in seen.values())
@@ -307,8 +387,14 @@ def keyrings(tmp_path_factory):
     folder = tmp_path_factory.mktemp("keyrings")
     write = KEY_TOOLS + "added = ','.join(str(add_key(k)) for k in (-4, -5, -3))"
     look = KEY_TOOLS + "found = ','.join(str(search(k)) for k in (-4, -5, -3))"
-    nbformat.write(with_cell(with_cell(bare_copy(), write), report("'uid=' + str(uid) + ' added=' + added")), folder / "a_writer.ipynb")
-    nbformat.write(with_cell(with_cell(bare_copy(), look), report("'uid=' + str(uid) + ' found=' + found")), folder / "b_reader.ipynb")
+    nbformat.write(
+        with_cell(with_cell(bare_copy(), write), report("'uid=' + str(uid) + ' added=' + added")),
+        folder / "a_writer.ipynb",
+    )
+    nbformat.write(
+        with_cell(with_cell(bare_copy(), look), report("'uid=' + str(uid) + ' found=' + found")),
+        folder / "b_reader.ipynb",
+    )
     # One job: the two sandboxes run one after the other, on the first free user id.
     return grade(folder, tmp_path_factory.mktemp("keyrings-out") / "gradebook.csv", "--jobs", "1")
 
@@ -318,7 +404,9 @@ def test_a_key_left_in_the_keyrings_is_gone_for_the_next_sandbox(keyrings):
     wrote = row(keyrings, "a_writer.ipynb")["problems"].split("REPORT ")[1]
     read = row(keyrings, "b_reader.ipynb")["problems"].split("REPORT ")[1]
     writer_uid, reader_uid = wrote.split()[0], read.split()[0]
-    assert writer_uid == reader_uid, f"the two ran as different users ({writer_uid}, {reader_uid}): another grading run took the slot"
+    assert writer_uid == reader_uid, (
+        f"the two ran as different users ({writer_uid}, {reader_uid}): another grading run took the slot"
+    )
     added = [int(key) for key in wrote.split("added=")[1].split(";")[0].split()[0].split(",")]
     assert all(key > 0 for key in added), f"the writer could not add its keys: {wrote}"
     found = [int(key) for key in read.split("found=")[1].split(";")[0].split()[0].split(",")]
@@ -332,13 +420,24 @@ HOG = (
     "for pid in hogs:\n    os.waitpid(pid, 0)"
 )
 WORK = "def work():\n    total = 0\n    for i in range(3_000_000):\n        total += i * i\n    return total\n"
-TIMED = "import time\ntime.sleep(6)\n" + WORK + "started = time.perf_counter()\nwork()\nspent = time.perf_counter() - started"
+TIMED = (
+    "import time\ntime.sleep(6)\n"
+    + WORK
+    + "started = time.perf_counter()\nwork()\nspent = time.perf_counter() - started"
+)
 
 
 def baseline_seconds() -> float:
     """The timed cell's work with nothing else of ours running, in a plain Python here (the fastest of three)."""
-    code = WORK + "import time\nbest = 9e9\nfor _ in range(3):\n    s = time.perf_counter(); work(); best = min(best, time.perf_counter() - s)\nprint(best)"
-    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    code = (
+        WORK
+        + "import time\nbest = 9e9\nfor _ in range(3):\n    s = time.perf_counter(); work(); best = min(best, time.perf_counter() - s)\nprint(best)"
+    )
+    return float(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -347,9 +446,15 @@ def cpu_share(tmp_path_factory):
     require_sandbox()
     folder = tmp_path_factory.mktemp("cpu")
     nbformat.write(with_cell(bare_copy(), HOG), folder / "a_hog.ipynb")
-    nbformat.write(with_cell(with_cell(solution_copy(), TIMED), report("'spent=' + format(spent, '.2f')")), folder / "b_timed_classmate.ipynb")
+    nbformat.write(
+        with_cell(with_cell(solution_copy(), TIMED), report("'spent=' + format(spent, '.2f')")),
+        folder / "b_timed_classmate.ipynb",
+    )
     baseline = baseline_seconds()
-    return {"run": grade(folder, tmp_path_factory.mktemp("cpu-out") / "gradebook.csv", "--jobs", "2"), "baseline": baseline}
+    return {
+        "run": grade(folder, tmp_path_factory.mktemp("cpu-out") / "gradebook.csv", "--jobs", "2"),
+        "baseline": baseline,
+    }
 
 
 def test_240_busy_children_do_not_starve_a_classmate(cpu_share):
@@ -361,7 +466,11 @@ def test_240_busy_children_do_not_starve_a_classmate(cpu_share):
     # would give the hog 240 shares to the classmate's one, and the cell 60 times its time; as one
     # control group against another the classmate gets about a core. (Measured once with the
     # control groups switched off, 2026-12-04: 4.94 s against 0.72 s with them, 0.26 s alone.)
-    assert spent < max(4.0, 8 * cpu_share["baseline"]), (spent, cpu_share["baseline"], classmate["problems"])
+    assert spent < max(4.0, 8 * cpu_share["baseline"]), (
+        spent,
+        cpu_share["baseline"],
+        classmate["problems"],
+    )
     assert classmate["total"] == str(POSSIBLE)
     assert "ran longer than" not in classmate["problems"]
 
@@ -376,7 +485,13 @@ def big_notebook(size: int):
     text = nbformat.writes(notebook)
     filler = "[]," * ((size - len(text)) // 3)
     head, tail = text.rsplit('"cells": [', 1)
-    return head + '"cells": [{"cell_type": "markdown", "metadata": {}, "source": [' + filler + '[]]}, ' + tail
+    return (
+        head
+        + '"cells": [{"cell_type": "markdown", "metadata": {}, "source": ['
+        + filler
+        + "[]]}, "
+        + tail
+    )
 
 
 def grader_peak_kb(folder: Path, out: Path) -> int:
@@ -386,7 +501,9 @@ def grader_peak_kb(folder: Path, out: Path) -> int:
         f"status = main([{str(folder)!r}, '--out', {str(out)!r}, '--jobs', '1', '--timeout', '{TIMEOUT}', '--max-time', '{MAX_TIME}'])\n"
         "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, status)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900
+    )
     line = next(l for l in done.stdout.splitlines() if l.startswith("PEAK"))
     assert line.endswith(" 0"), done.stdout[-2000:] + done.stderr[-2000:]
     return int(line.split()[1])
@@ -401,9 +518,18 @@ def streaming(tmp_path_factory):
     for index in range(SEVERAL):
         (five / f"big_{index}.ipynb").write_text(text, encoding="utf-8")
     parse = "import json, resource, sys\nbase = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\njson.load(open(sys.argv[1]))\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)"
-    cost = int(subprocess.run([sys.executable, "-c", parse, str(one / "big_0.ipynb")], capture_output=True, text=True, check=True).stdout)
+    cost = int(
+        subprocess.run(
+            [sys.executable, "-c", parse, str(one / "big_0.ipynb")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     out = tmp_path_factory.mktemp("big-out")
-    peaks = {n: grader_peak_kb(folder, out / f"g{n}.csv") for n, folder in ((1, one), (SEVERAL, five))}
+    peaks = {
+        n: grader_peak_kb(folder, out / f"g{n}.csv") for n, folder in ((1, one), (SEVERAL, five))
+    }
     return {"cost": cost, "peaks": peaks, "rows": read_rows(out / f"g{SEVERAL}.csv")}
 
 
@@ -412,4 +538,6 @@ def test_the_grader_does_not_keep_every_parsed_notebook_in_memory(streaming):
     assert cost > 200 * 1024, f"a parsed notebook costs only {cost} KiB: the test proves nothing"
     # Held all at once, several would cost that many parsed notebooks more than one does; streamed, about none.
     assert peaks[SEVERAL] < peaks[1] + cost, (peaks, cost)
-    assert len(streaming["rows"]) == SEVERAL and all(r["status"] == "graded" for r in streaming["rows"].values())
+    assert len(streaming["rows"]) == SEVERAL and all(
+        r["status"] == "graded" for r in streaming["rows"].values()
+    )
