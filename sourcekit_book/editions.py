@@ -28,7 +28,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTRUCTOR_ONLY = ("exercises/guides", "instructors")
 #: Inside those, what is never a page of its own (the guides' generated tables are included).
 STILL_EXCLUDED = ("exercises/guides/_*", "instructors/_*")
-BANNER = "Instructor edition: rubrics, model answers and answer notes. Do not publish it or share it with students."
+BANNER = (
+    "Instructor edition: rubrics, model answers and answer notes. "
+    "Do not publish it or share it with students."
+)
 
 
 def instructor_config(project_root: Path = PROJECT_ROOT) -> dict:
@@ -59,7 +62,10 @@ def main(argv=None) -> int:
         return 2
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
-    header = "# Written by `make instructor-guide` (sourcekit_book/editions.py) from the students' file: edit that, not this.\n"
+    header = (
+        "# Written by `make instructor-guide` (sourcekit_book/editions.py) from the students' one:"
+        " edit that, not this.\n"
+    )
     (out / "_config.yml").write_text(
         header + yaml.safe_dump(instructor_config(), sort_keys=False, allow_unicode=True),
         encoding="utf-8",

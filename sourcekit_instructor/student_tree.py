@@ -1,4 +1,4 @@
-"""The students' tree: what a hub copies into every student's home, and nothing of the instructor's.
+"""The students' tree: what a hub copies into every student's home, nothing of the instructor's.
 
 ``make student-tree`` (``python -m sourcekit_instructor.student_tree OUT``)
 writes a folder an nbgitpuller link or a hub's image can point at: the
@@ -69,7 +69,7 @@ next update, but your own work in your hub's copy is kept by nbgitpuller.
 
 
 def student_files(project_root: Path = PROJECT_ROOT) -> list:
-    """Every file of the repository the students' tree holds, as paths relative to the repository."""
+    """Every file of the repository the students' tree holds, relative to the repository."""
     chosen = set()
     for folder, pattern in INCLUDED:
         base = project_root / folder
@@ -119,7 +119,8 @@ def main(argv=None) -> int:
         return 2
     files = write_tree(Path(argv[0]))
     print(
-        f"Wrote the students' tree ({len(files)} files) to {argv[0]}: no master, instructor copy, guide or grader."
+        f"Wrote the students' tree ({len(files)} files) to {argv[0]}: "
+        "no master, instructor copy, guide or grader."
     )
     return 0
 

@@ -1,4 +1,4 @@
-"""Limits on a sandbox as a whole (all its processes together): memory, processes, its own CPU share.
+"""Limits on a sandbox as a whole (all its processes together): memory, processes, a CPU share.
 
 ``prlimit`` limits each process (3 GB of address space *each*, so four
 children could take 12 GB), and nothing in it gives a sandbox its own share of
@@ -52,7 +52,7 @@ class Mechanism:
 
 
 def _own_groups() -> dict:
-    """{hierarchy: path} of the grader's own cgroups, from /proc/self/cgroup ("" is the v2 hierarchy)."""
+    """{hierarchy: path} of the grader's own cgroups, from /proc/self/cgroup ("" is v2's)."""
     groups = {}
     for line in Path("/proc/self/cgroup").read_text().splitlines():
         number, controllers, path = line.split(":", 2)
@@ -86,7 +86,7 @@ def mechanism() -> Mechanism:
     if Path("/run/systemd/system").is_dir() and shutil.which("systemd-run"):
         return Mechanism("systemd", "MemoryMax, TasksMax, CPUWeight", label="systemd-run --scope")
     reasons = []
-    # cgroup v2 alone (/sys/fs/cgroup is the unified hierarchy) or in a hybrid layout (.../unified).
+    # cgroup v2 alone (/sys/fs/cgroup is the unified hierarchy) or in a hybrid layout (unified/).
     for unified in (ROOT, ROOT / "unified"):
         if not (unified / "cgroup.controllers").is_file() or "" not in own:
             continue
@@ -98,14 +98,17 @@ def mechanism() -> Mechanism:
         )
         if not {"memory", "pids", "cpu"} <= available:
             reasons.append(
-                f"cgroup v2 ({unified}) offers the grader's group only {', '.join(sorted(available)) or 'no'} controller(s): memory, pids and cpu are not delegated to it"
+                f"cgroup v2 ({unified}) offers the grader's group only "
+                f"{', '.join(sorted(available)) or 'no'} controller(s): "
+                "memory, pids and cpu are not delegated to it"
             )
             continue
         if own[""] != "/":
             # A group that holds processes cannot enable controllers for its children (the "no
             # internal processes" rule): only the root, or a group systemd delegates, can.
             reasons.append(
-                f"cgroup v2: the grader runs in {own['']}, which holds processes, so it cannot enable controllers for a child; run it under systemd or from a group of its own"
+                f"cgroup v2: the grader runs in {own['']}, which holds processes, so it cannot "
+                "enable controllers for a child; run it under systemd or from a group of its own"
             )
             continue
         parent = own_dir / PARENT
@@ -115,7 +118,8 @@ def mechanism() -> Mechanism:
             (parent / "cgroup.subtree_control").write_text("+memory +pids +cpu")
         except OSError as error:
             reasons.append(
-                f"cgroup v2 ({unified}): could not delegate memory, pids and cpu to {parent} ({error.strerror or error})"
+                f"cgroup v2 ({unified}): could not delegate memory, pids and cpu to {parent} "
+                f"({error.strerror or error})"
             )
             continue
         return Mechanism(
@@ -139,7 +143,8 @@ def mechanism() -> Mechanism:
         "; ".join(
             reasons
             + [
-                "no cgroup v1 memory, pids and cpu hierarchies to use either; per-process limits only"
+                "no cgroup v1 memory, pids and cpu hierarchies to use either; "
+                "per-process limits only"
             ]
         ),
     )
@@ -203,7 +208,10 @@ class Group:
                 "--",
             ]
         if self.how.kind in ("v1", "v2"):
-            script = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
+            script = (
+                'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; '
+                'shift; exec "$@"'
+            )
             return [
                 "/bin/sh",
                 "-c",
@@ -215,7 +223,7 @@ class Group:
         return []
 
     def close(self) -> None:
-        """Kill whatever is left in the group (a safety net: the PID namespace should have), then remove it."""
+        """Kill what is left in it (a safety net: the PID namespace should have); remove it."""
         for folder in self.folders:
             if not folder.exists():
                 continue

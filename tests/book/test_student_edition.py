@@ -11,8 +11,9 @@ its search index, every download, and every file inside each ``.zip`` and the wh
 and so is every file of the students' tree, and no window may appear in any of them.
 
 The scan is proved able to fail on the instructor edition, which must contain every rubric, model
-answer and answer note (the correct-answer feedback is in the keys, unlocked by the right answer): if a guide page were put back in the students' ``_toc.yml``, the same scan finds its text
-in the students' site.
+answer and answer note (the correct-answer feedback is in the keys, unlocked by the right
+answer): if a guide page were put back in the students' ``_toc.yml``, the same scan finds its
+text in the students' site.
 """
 
 import io
@@ -49,7 +50,7 @@ TEXT_SUFFIXES = {
 
 
 def words(text: str) -> list:
-    """Lower-case words, with markup, punctuation and HTML entities dropped, so rendered and source text compare."""
+    """Lower-case words, no markup, punctuation or HTML entities: rendered and source match."""
     text = re.sub(r"&[a-z]+;|&#\d+;", " ", text)
     return re.findall(r"[a-z0-9]+", text.lower())
 
@@ -60,7 +61,7 @@ def windows(text: str) -> set:
 
 
 def instructor_texts() -> dict:
-    """{label: text} of every rubric, model answer, needs_move note and correct-answer feedback in the masters."""
+    """{label: text} of every rubric, model answer, needs_move note and correct feedback."""
     texts = {}
     for path in master_paths():
         master = read_master(path)
@@ -90,9 +91,10 @@ def instructor_texts() -> dict:
 def public_windows() -> set:
     """Windows of the pages students are meant to read: an instructor text may quote them."""
     found = set()
-    # The chapters with their self-check quizzes, the documents, the students' library (its docstrings
-    # are on no page, but a download carries them): a chapter may teach what an exercise then practises,
-    # and whether it says too much is a question about that chapter, not about publishing.
+    # The chapters with their self-check quizzes, the documents, the students' library (its
+    # docstrings are on no page, but a download carries them): a chapter may teach what an exercise
+    # then practises, and whether it says too much is a question about that chapter, not about
+    # publishing.
     for path in [
         *(PROJECT_ROOT / "chapters").rglob("*.md"),
         *(PROJECT_ROOT / "chapters" / "quizzes").glob("*.json"),
@@ -116,7 +118,7 @@ def public_windows() -> set:
 
 @pytest.fixture(scope="module")
 def secrets() -> dict:
-    """{label: windows of that text not found in any student page}; each text keeps at least one."""
+    """{label: windows of that text not found in any student page}; texts with none are dropped."""
     public = public_windows()
     kept = {label: windows(text) - public for label, text in instructor_texts().items()}
     assert kept, "no instructor-only text found in the masters: the collection is broken"
@@ -260,7 +262,7 @@ def test_the_scan_finds_every_instructor_text_in_the_instructor_edition(tmp_path
         html / "exercises" / "guides" / "provenance.html"
     ).is_file()
     found = {label for _, label in leaks(html, secrets)}
-    # Every rubric, model answer and answer note; the correct-answer feedback is the key's, shown by check().
+    # Every rubric, model answer and answer note; the correct feedback is the key's, for check().
     missing = sorted(label for label in set(secrets) - found if not label.endswith(" correct"))
     assert not missing, (
         f"the scan did not find these instructor texts in the instructor edition: {missing}"

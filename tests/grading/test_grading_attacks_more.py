@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the attacks are notebook cells written as strings, one line of code each
 """More attacks on the grader, each a real submission graded by the real command line, in the sandbox.
 
 The promise is the one of tests/grading/test_grading_attacks.py: one submission never spoils the
@@ -504,7 +505,7 @@ def grader_peak_kb(folder: Path, out: Path) -> int:
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900
     )
-    line = next(l for l in done.stdout.splitlines() if l.startswith("PEAK"))
+    line = next(out for out in done.stdout.splitlines() if out.startswith("PEAK"))
     assert line.endswith(" 0"), done.stdout[-2000:] + done.stderr[-2000:]
     return int(line.split()[1])
 
