@@ -73,7 +73,11 @@ def test_a_process_a_run_leaves_behind_is_gone_before_the_next_run_starts(two_da
     )
     runner = Runner(timeout=10, max_time=60, sandboxed=True)
     (stored, _), (variant, _) = runner.run_on(cells, ["processes"], two_data_sets)
-    assert values(stored) == values(variant) == {"processes": 3}
+    # Where the sandbox has a user namespace of its own, its inner bubblewrap and that one's init too.
+    from sourcekit_instructor.grade.sandbox import own_user_namespace
+
+    expected = 5 if own_user_namespace() else 3
+    assert values(stored) == values(variant) == {"processes": expected}
 
 
 def test_a_cell_that_calls_exit_stops_only_the_cells_after_it(runner, two_data_sets):
