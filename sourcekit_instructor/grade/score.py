@@ -139,6 +139,7 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
             belongs[path] = name
             notes[path] = exercise_problems(notebook, name, variables_of)
         del notebook
+        _give_memory_back()
     wanted = sorted(set(belongs.values()))
     seed = variant_seed if variant_seed is not None else secrets.randbelow(2**31)
     runner = Runner(timeout=timeout, max_time=max_time, sandboxed=sandboxed)
@@ -181,10 +182,22 @@ def _read_and_grade(path: Path, fingerprint, name: str, expected: Expected, runn
     if problem or sha256_of(path) != fingerprint:
         return Row(display_name(path), exercise=name, status="not graded", problems=[problem or "WARNING: the submitted file changed while it was being graded"])
     row = _guarded(grade_one, path, notebook, name, expected, runner)
+    del notebook
+    _give_memory_back()
     row.problems[:0] = notes
     if notes and row.status == "graded":
         row.status = "graded, with problems"
     return row
+
+
+def _give_memory_back() -> None:
+    """Return the memory of a notebook just dropped to the system (glibc keeps freed heap per thread)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _guarded(grade, path, notebook, name, expected, runner) -> Row:

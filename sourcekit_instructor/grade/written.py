@@ -134,6 +134,7 @@ def collect_written(folder: Path, rows, expected_by_exercise: dict, identity: st
             continue
         notebook, problem = read_notebook(Path(folder) / row.submission)
         texts = written_texts(notebook) if notebook is not None else []
+        del notebook  # one parsed notebook at a time, never the last one beside the next
         for index, qid in enumerate(expected.written):
             text = texts[index] if index < len(texts) else ""
             records.append({"submission": row.submission, "student": student_of(row.submission, identity), "exercise": row.exercise, "question": qid, "text": text, "words": len(text.split())})

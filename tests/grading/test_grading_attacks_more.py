@@ -396,8 +396,14 @@ def keyrings(tmp_path_factory):
         with_cell(with_cell(bare_copy(), look), report("'uid=' + str(uid) + ' found=' + found")),
         folder / "b_reader.ipynb",
     )
-    # One job: the two sandboxes run one after the other, on the first free user id.
-    return grade(folder, tmp_path_factory.mktemp("keyrings-out") / "gradebook.csv", "--jobs", "1")
+    # One job, and one user id (the last slot, waited for if another grading run holds it): the
+    # instructor's solutions, the writer and the reader run one after the other as the same user.
+    from sourcekit_instructor.grade import sandbox
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox, "BASE_UID", sandbox.BASE_UID + sandbox.SLOTS - 1)
+        patch.setattr(sandbox, "SLOTS", 1)
+        return grade(folder, tmp_path_factory.mktemp("keyrings-out") / "gradebook.csv", "--jobs", "1")
 
 
 def test_a_key_left_in_the_keyrings_is_gone_for_the_next_sandbox(keyrings):
