@@ -403,7 +403,9 @@ def keyrings(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sandbox, "BASE_UID", sandbox.BASE_UID + sandbox.SLOTS - 1)
         patch.setattr(sandbox, "SLOTS", 1)
-        return grade(folder, tmp_path_factory.mktemp("keyrings-out") / "gradebook.csv", "--jobs", "1")
+        return grade(
+            folder, tmp_path_factory.mktemp("keyrings-out") / "gradebook.csv", "--jobs", "1"
+        )
 
 
 def test_a_key_left_in_the_keyrings_is_gone_for_the_next_sandbox(keyrings):
