@@ -113,6 +113,11 @@ def public_windows() -> set:
         )
     for path in (PROJECT_ROOT / "data").glob("*.csv"):
         found |= windows(path.read_text(encoding="utf-8"))
+    # What check() says in clear to any wrong answer (the key's "otherwise", a hint on method) is
+    # written for students; everything else a key says is unlocked only by an answer.
+    for path in (PROJECT_ROOT / "exercises" / "keys").glob("*.json"):
+        for question in json.loads(path.read_text(encoding="utf-8"))["questions"]:
+            found |= windows(str(question.get("otherwise", "")))
     return found
 
 
