@@ -147,8 +147,9 @@ exercises: $(STAMP)
 
 # Grade a folder of submitted notebooks: make grade SUBMISSIONS=dir [OUT=gradebook.csv] [GRADE_FLAGS="--lms canvas"].
 # Each submission runs in a bubblewrap sandbox (installed here with apt-get when run as root, as
-# site-check installs Chromium), on the stored data and on a hidden variant; answers are judged in
-# the grader's own process. With no sandbox it refuses, unless NO_SANDBOX=1. See exercises/guides/instructor_manual.md.
+# site-check installs Chromium), on the stored tables and on the course's relabelled copy (reading
+# questions are judged on the first, computation questions on both); answers are judged in the
+# grader's own process. With no sandbox it refuses, unless NO_SANDBOX=1. See exercises/guides/instructor_manual.md.
 # The folder and file names reach the shell single-quoted, unexpanded: a name with `...` or $(...)
 # is a name, never a command.
 OUT ?= gradebook.csv

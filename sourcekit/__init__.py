@@ -8,6 +8,7 @@ implementation as well as one source of truth (the CSV).
 
 from .errors import DataError
 from .data import (
+    document_id,
     load_all_tables,
     load_casualty_claims,
     load_distance_claims,
@@ -28,6 +29,7 @@ show_tables_whole()
 __all__ = [
     "DataError",
     "count_name_forms",
+    "document_id",
     "load_all_tables",
     "load_casualty_claims",
     "load_distance_claims",

@@ -27,12 +27,23 @@ The check is *formative*: it teaches, it does not grade. The answer spaces
 are small and the key is public, so a loop over ``check()`` or a search of
 the digests can find an answer; the gradebook therefore never uses these
 keys. Grading (:mod:`sourcekit_instructor.grade`) runs each submission in a
-sandbox that cannot see the keys, on the stored data and on a hidden
-variant, and judges the exported answers with the same readers
+sandbox that cannot see the keys, on the stored data and on a relabelled
+copy, and judges the exported answers with the same readers
 (:func:`read_answer`) against answers it computes from the instructor's
 solutions: the forms and their messages are shared, the verdict is not.
+
+The check predicts the grade all the same. A reading question (``graded_on:
+stored`` in the key) is graded on the stored data, so what the check calls
+correct scores. A computation question (``graded_on: variant``) is graded on
+the relabelled copy too, where a typed value is wrong: when its answer is
+right but the cell that set it typed it in (:func:`typed_in`, from the
+notebook's input history), the check says so at once. Answers the grader
+cannot carry out of the sandbox (a generator, ``filter``, ``map``,
+``reversed``: read once, they are gone) are refused here too, in the same
+words (:func:`one_shot_problem`).
 """
 
+import ast
 import hashlib
 import json
 import math
@@ -80,8 +91,28 @@ def _describe(value) -> str:
     return f"a {kind} ({shown})"
 
 
+#: What the check and the grader both say of a generator, ``filter``, ``map`` or ``reversed`` answer:
+#: it can be read only once (the check would use it up, leaving nothing for the grade).
+ONE_SHOT_ANSWER = "a {kind} can be read only once (checking it would use it up): wrap it in list(...)"
+
+
+def one_shot_problem(value):
+    """The message for an answer that is a one-shot iterator, or None for any other value.
+
+    Shared with the grader's export (:mod:`sourcekit_instructor.grade.inside.export`),
+    so the check and the grade accept and refuse the same answer forms.
+    """
+    import collections.abc
+
+    if isinstance(value, collections.abc.Iterator) and not isinstance(value, (str, bytes)):
+        return ONE_SHOT_ANSWER.format(kind=type(value).__name__)
+    return None
+
+
 def _as_sequence(value, what: str) -> list:
-    """A list from a list, tuple, set, NumPy array or pandas Series/Index; else AnswerFormError."""
+    """A list from a list, tuple, set, dict view, range, NumPy array or pandas Series/Index; else AnswerFormError."""
+    if one_shot_problem(value):
+        raise AnswerFormError(f"expected {what}, but {one_shot_problem(value)}")
     if _is_text(value):
         parts = [part for part in re.split(r"[\s,;]+", str(value)) if part]
         if len(parts) > 1:
@@ -384,6 +415,80 @@ def judge(question: dict, salt: str, exercise: str, value) -> Verdict:
     return Verdict(question["id"], "wrong", f"{label}: not yet. {question['otherwise']}", points, 0)
 
 
+#: Calls that leave a typed-in value typed in: ``sorted(['001', '004'])`` is still typed.
+_WRAPPERS = {"sorted", "list", "tuple", "set", "frozenset", "int", "float", "str", "round"}
+
+
+def _assigned_value(tree, variable):
+    """The last expression a parsed cell assigns to ``variable`` (also in ``a, b = x, y``), or None."""
+    found = None
+    for node in ast.walk(tree):
+        pairs = []
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, (ast.Tuple, ast.List)) and isinstance(node.value, (ast.Tuple, ast.List)) and len(target.elts) == len(node.value.elts):
+                    pairs += list(zip(target.elts, node.value.elts))
+                else:
+                    pairs.append((target, node.value))
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            pairs.append((node.target, node.value))
+        for target, value in pairs:
+            if isinstance(target, ast.Name) and target.id == variable:
+                if found is None or (node.lineno, node.col_offset) >= (found[0].lineno, found[0].col_offset):
+                    found = (node, value)
+    return found[1] if found else None
+
+
+def _is_typed(value, history, depth=0) -> bool:
+    """True if an expression is a literal, a literal wrapped in sorted()/list()..., or a name typed so."""
+    try:
+        ast.literal_eval(value)
+        return True
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        pass
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _WRAPPERS and len(value.args) == 1 and not value.keywords:
+        return _is_typed(value.args[0], history, depth + 1)
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and value.elts:
+        return all(_is_typed(item, history, depth + 1) for item in value.elts)
+    if isinstance(value, ast.Name) and depth < 5:
+        source = _last_assignment(value.id, history)
+        return source is not None and _is_typed(source, history, depth + 1)
+    return False
+
+
+def _last_assignment(variable, history):
+    """The expression the latest cell in ``history`` that assigns ``variable`` gives it, or None."""
+    for source in reversed(history):
+        if not isinstance(source, str) or variable not in source:
+            continue
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        value = _assigned_value(tree, variable)
+        if value is not None:
+            return value
+    return None
+
+
+def typed_in(variable: str, namespace: dict):
+    """True if the cell that last set ``variable`` gave it a typed value rather than computing it.
+
+    Read from the notebook's input history (IPython's ``In``), which the
+    kernel keeps in the namespace; None when there is no history to read (the
+    check then says nothing about it). The grader does not use this: it runs
+    computation questions again on a relabelled copy, where a typed value is
+    wrong. This only lets ``check()`` say so before the grade does.
+    """
+    history = namespace.get("In", namespace.get("_ih"))
+    if not isinstance(history, list):
+        return None
+    value = _last_assignment(variable, history)
+    if value is None:
+        return None
+    return _is_typed(value, history)
+
+
 def _print_wrapped(message: str) -> None:
     # One write, so the message arrives as one output however the kernel flushes.
     sys.stdout.write(textwrap.fill(message, width=76, break_long_words=False, break_on_hyphens=False) + "\n")
@@ -419,7 +524,15 @@ class AnswerChecker:
             if namespace is None:
                 namespace = sys._getframe(1).f_globals
             value = namespace.get(question["variable"], UNANSWERED)
-            _print_wrapped(judge(question, key["salt"], self.exercise, value).message)
+            verdict = judge(question, key["salt"], self.exercise, value)
+            message = verdict.message
+            if question.get("graded_on") == "variant" and verdict.status == "correct" and typed_in(question["variable"], namespace):
+                message += (
+                    f" But this is a computation question and `{question['variable']}` is typed in, not computed: the"
+                    " grader runs your code again on a copy of the tables with the documents relabelled, where a"
+                    " typed value will not hold and scores 0. Compute it with code, as the question asks."
+                )
+            _print_wrapped(message)
         except MissingKeyError as error:
             _print_wrapped(str(error))
         except Exception as error:  # a broken key file must not become a traceback wall either

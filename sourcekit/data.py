@@ -49,6 +49,33 @@ def source_texts() -> dict:
     return texts
 
 
+def document_id(described_as: str) -> str:
+    """The source id of the one document whose manifest ``outlet`` or ``title`` contains ``described_as``.
+
+    Find a document by what it is, not by the id it happens to have:
+    ``document_id("Al Jazeera")``, ``document_id("BBC")``,
+    ``document_id("Wikipedia")``, or words of an untitled document's opening,
+    ``document_id("Azerbaijani President Ilham Aliyev said on Sunday")``. Case
+    does not matter. Code written this way gives the same answer on any copy of
+    the tables whose ids are numbered differently (the grader runs computation
+    questions on such a copy). No match, or more than one, is a ValueError
+    that lists the documents.
+    """
+    manifest = load_source_manifest()
+    wanted = " ".join(str(described_as).split()).casefold()
+    found = [
+        row.source_id
+        for row in manifest.itertuples(index=False)
+        if wanted and (wanted in " ".join(str(row.outlet).split()).casefold() or wanted in " ".join(str(row.title).split()).casefold())
+    ]
+    if len(found) == 1:
+        return found[0]
+    listing = "; ".join(f"{row.source_id}: {row.outlet}, {row.title}" for row in manifest.itertuples(index=False))
+    if not found:
+        raise ValueError(f"no document's outlet or title contains {described_as!r}. The documents are: {listing}")
+    raise ValueError(f"{len(found)} documents' outlets or titles contain {described_as!r} ({', '.join(found)}); give more of the words. The documents are: {listing}")
+
+
 def read_source_text(source_id: str) -> str:
     """The full text of one document, e.g. ``read_source_text("002")``."""
     texts = source_texts()

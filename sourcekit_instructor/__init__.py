@@ -6,7 +6,7 @@ Split by the stage an instructor runs, as otter-grader is:
   becomes its student copy, instructor copy, answer key and guide tables.
 * :mod:`.grade` (``make grade SUBMISSIONS=dir``): a folder of submitted
   notebooks becomes gradebooks, each submission run in a sandbox on the stored
-  data and on a hidden variant; :mod:`.grade.inside` is the only code that runs
+  data and on the course's relabelled copy; :mod:`.grade.inside` is the only code that runs
   in the sandbox.
 * :mod:`.review` (``make review``): the written answers graded by question in the browser.
 * :mod:`.masters` reads a master; both stages use it.

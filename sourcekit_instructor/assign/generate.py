@@ -47,6 +47,7 @@ from nbclient.exceptions import CellExecutionError
 from sourcekit.checks import KEY_DIR_VARIABLE
 
 from .. import EXERCISES_DIR, INSTRUCTOR_DIR, master_paths
+from ..grade.account import SUMMARY, account_markdown
 from ..masters import GenerationError, Master, read_master
 
 KEY_MARK = "<<<SOURCEKIT-KEY>>>"
@@ -162,9 +163,17 @@ def check_rhythm(notebook, master: Master) -> None:
         check = f'check("{qid}")'
         if scaffold is None or scaffold + 1 >= len(cells) or cells[scaffold + 1].source.strip() != check:
             raise GenerationError(f"{master.path.name}, question {qid}: the prompt must be followed by one scaffold cell and then `{check}`")
+        says_compute = COMPUTE_IT in " ".join(cells[start].source.split())
+        if (question.get("graded_on") == "variant") != says_compute:
+            raise GenerationError(
+                f"{master.path.name}, question {qid}: a computation question (graded_on: variant), and only such a question, says in its prompt {COMPUTE_IT!r}"
+            )
         if not re.search(rf"^{re.escape(question['variable'])} = (\.\.\.|None)\s*$", cells[scaffold].source, flags=re.MULTILINE):
             raise GenerationError(f"{master.path.name}, question {qid}: the student's scaffold should set `{question['variable']} = ...`")
 
+
+#: What a computation question's prompt tells the student before the answer cell (docs/question-format.md).
+COMPUTE_IT = "Compute it: your code is run again on a copy of the tables with the documents relabelled."
 
 #: "**Question 5.1** *(corroboration)*. " at the start of a prompt.
 _PROMPT_PREFIX = re.compile(r"^\*\*Question [\d.]+\*\*\s+\*\([^)]*\)\*\.\s*")
@@ -201,6 +210,11 @@ def _guide_tables(master: Master, instructor) -> dict:
         if not question.get("manual"):
             needs = f"yes. {_one_line(question['needs_move'])}" if question.get("needs_move") else "no."
             item += f"\n\n  *Needs its move:* {needs}"
+            item += "\n\n  *Graded on:* " + (
+                "the stored tables and the relabelled copy (a computation question: a typed answer scores 0)."
+                if question.get("graded_on") == "variant"
+                else "the stored tables (a reading question: a typed correct answer scores)."
+            )
         rows.append(item)
     rubric = []
     for question in master.written:
@@ -299,23 +313,22 @@ def render(master_path: Path, key_dir: Path) -> dict:
     return files
 
 
-#: The variant the generator tries each solution on (the grader picks a new one per run).
-GENERATION_VARIANT_SEED = 1
-
-
 def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
-    """Record in the key, per question, whether the hidden variant changes its answer; the guide's note.
+    """Run the solutions on the course's relabelled copy as the grader will; record and check what it does.
 
-    The instructor copy is run once more on the stored data and once on a
-    variant (see :mod:`.variants`), the way the grader runs it. A question
-    whose answer comes out the same (a yes/no judgement, a count that
-    relabelling keeps) is ``"on_variant": "same"``: there the variant cannot
-    tell a typed answer from a computed one. ``"not checkable"`` means the
-    solution itself gives no answer on the variant (it names a document by
-    its stored id), so the grade rests on the stored data alone.
+    The instructor copy is run once more on the stored data and once on the
+    relabelled copy the grader uses by default (the course's seed, see
+    :mod:`..grade.account`). Each question's key entry records
+    ``"on_variant"``: ``"changes"``, ``"same"`` or ``"not checkable"``. A
+    computation question whose solution gives no readable answer there stops
+    the generation: it would be graded on the stored data alone. One whose
+    answer the copy does not change gets a line in the guide (there a typed
+    answer would hold). Reading questions are graded on the stored tables, so
+    for them this is only a record.
     """
     from sourcekit.paths import data_dir
 
+    from ..grade.account import course_variant_seed
     from ..grade.judge import canonical_or_none
     from ..grade.runner import Runner
     from ..grade.variants import make_variant
@@ -324,26 +337,32 @@ def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
     variables = [q["variable"] for q in key["questions"]]
     notebook = {"cells": [{"cell_type": c.cell_type, "source": c.source} for c in instructor.cells]}
     with tempfile.TemporaryDirectory(prefix="generate-variant-") as scratch:
-        make_variant(data_dir(), Path(scratch) / "data", GENERATION_VARIANT_SEED)
-        (stored, _), (variant, _) = runner.run_on(notebook, variables, [data_dir(), Path(scratch) / "data"])
+        make_variant(data_dir(), Path(scratch) / "data", course_variant_seed())
+        (stored, _), (variant, problems) = runner.run_on(notebook, variables, [data_dir(), Path(scratch) / "data"])
     same, unchecked = [], []
     for question in key["questions"]:
         on_stored = canonical_or_none(question, stored.get(question["variable"]))
         on_variant = canonical_or_none(question, variant.get(question["variable"]))
+        computation = question.get("graded_on") == "variant"
         if on_variant is None:
             question["on_variant"] = "not checkable"
-            unchecked.append(question["id"])
+            if computation:
+                unchecked.append(question["id"])
         elif on_variant == on_stored:
             question["on_variant"] = "same"
-            same.append(question["id"])
+            if computation:
+                same.append(question["id"])
         else:
             question["on_variant"] = "changes"
-    lines = []
+    if unchecked or problems:
+        raise GenerationError(
+            f"{key['exercise']}: on the course's relabelled copy the solutions give no answer for {', '.join(unchecked) or 'no question'}"
+            + (f" ({'; '.join(problems[:3])})" if problems else "")
+            + ": find documents by what they are (document_id(...)), not by their stored ids"
+        )
     if same:
-        lines.append(f"\nAnswers the hidden variant does not change (a judgement, or a count that relabelling keeps): {', '.join(same)}. For these the grade cannot tell a typed answer from a computed one. (Found on the variant this guide was made with; each grading run draws its own variant, and its summary lists the questions for that run.)\n")
-    if unchecked:
-        lines.append(f"\nQuestions graded on the stored data only (the solution names a document by its stored id, so it has no answer on the variant): {', '.join(unchecked)}. Which questions these are depends on the relabelling: each grading run draws its own variant, and its summary lists them for that run.\n")
-    return "".join(lines)
+        return f"\nThe course's relabelled copy does not change the answer of {', '.join(same)}, so there a typed answer would hold: choose another seed in exercises/source/variant_seed.txt.\n"
+    return ""
 
 
 def overview_table(masters) -> str:
@@ -372,7 +391,24 @@ def render_all(masters=None, key_dir=None, jobs=2) -> dict:
             for rendered in pool.map(lambda path: render(path, key_dir), masters):
                 files.update(rendered)
     files["guides/_generated/overview.md"] = overview_table(master_paths())
+    files["guides/_generated/grading.md"] = account_markdown()
+    readme = Path(EXERCISES_DIR).parent / "README.md"
+    if readme.exists():
+        files["../README.md"] = readme_with_account(readme.read_text(encoding="utf-8"))
     return files
+
+
+README_MARKS = ("<!-- grading account: written by `make exercises` from sourcekit_instructor/grade/account.py -->", "<!-- end of the grading account -->")
+
+
+def readme_with_account(text: str) -> str:
+    """The README with the block between :data:`README_MARKS` replaced by the grading account."""
+    begin, end = README_MARKS
+    if begin not in text or end not in text:
+        raise GenerationError(f"README.md has no grading account block (the lines {begin!r} and {end!r})")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{SUMMARY}{end}{tail}"
 
 
 def is_pristine(path: Path) -> bool:

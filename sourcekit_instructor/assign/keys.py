@@ -23,7 +23,10 @@ import hashlib
 from sourcekit.checks import FORMS, MOVES, AnswerFormError, digest, judge, read_answer, seal
 
 #: Keys every auto-graded question needs in its ``# BEGIN QUESTION`` block.
-REQUIRED = ("name", "move", "variable", "form", "correct", "hints", "otherwise")
+REQUIRED = ("name", "move", "variable", "form", "correct", "hints", "otherwise", "graded_on")
+#: How a question is graded (docs/question-format.md): a reading question on the stored tables
+#: only, a computation question on the stored tables and on the relabelled copy.
+GRADED_ON = ("stored", "variant")
 
 
 class KeyBuildError(ValueError):
@@ -50,6 +53,11 @@ def validate_question(question: dict) -> None:
         raise KeyBuildError(f"question {name}: missing {', '.join(missing)} in its BEGIN QUESTION block")
     if question["move"] not in MOVES:
         raise KeyBuildError(f"question {name}: move {question['move']!r} is not one of {', '.join(MOVES)}")
+    if question["graded_on"] not in GRADED_ON:
+        raise KeyBuildError(f"question {name}: graded_on must be one of {', '.join(GRADED_ON)}, not {question['graded_on']!r}")
+    for alternative in question.get("also_accept", ()):
+        if isinstance(alternative, dict) and set(alternative) != {"value", "say"}:
+            raise KeyBuildError(f"question {name}: an also_accept entry is a value, or has exactly 'value' and 'say'")
     if question["form"] != "choice" and question["form"] not in FORMS:
         raise KeyBuildError(f"question {name}: unknown form {question['form']!r}")
     if question["form"] == "choice" and not question.get("choices"):
@@ -75,9 +83,15 @@ def build_key(exercise: str, questions: list, namespace: dict) -> dict:
         if question["variable"] not in namespace:
             raise KeyBuildError(f"question {qid}: the solution never sets {question['variable']!r}")
         answer = _canonical(question, namespace[question["variable"]], f"the solution's {question['variable']}")
-        accepted = [answer] + [_canonical(question, alt, f"also_accept value {alt!r}") for alt in question.get("also_accept", ())]
         correct = " ".join(question["correct"].split())
-        accept_by_digest = {digest(salt, exercise, qid, value): seal(correct, salt, exercise, qid, value) for value in accepted}
+        # Each other defensible reading is accepted with its own feedback ("say"), naming the reading it takes.
+        accepted = [(answer, correct)]
+        for alternative in question.get("also_accept", ()):
+            value, say = (alternative["value"], " ".join(alternative["say"].split())) if isinstance(alternative, dict) else (alternative, correct)
+            accepted.append((_canonical(question, value, f"also_accept value {value!r}"), say))
+        accept_by_digest = {}
+        for value, says in accepted:
+            accept_by_digest.setdefault(digest(salt, exercise, qid, value), seal(says, salt, exercise, qid, value))
         accept = sorted(accept_by_digest)
         hints = []
         for hint in question["hints"]:
@@ -109,6 +123,7 @@ def build_key(exercise: str, questions: list, namespace: dict) -> dict:
             "form": question["form"],
             "move": question["move"],
             "points": question.get("points", 1),
+            "graded_on": question["graded_on"],
             "accept": [{"digest": d, "says": accept_by_digest[d]} for d in accept],
             "hints": hints,
             "otherwise": " ".join(question["otherwise"].split()),

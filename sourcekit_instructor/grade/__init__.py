@@ -1,7 +1,8 @@
 """Grading a folder of submissions (``make grade SUBMISSIONS=dir``), one module per step.
 
 * :mod:`.submissions` reads the folder: which files, which exercise each is;
-* :mod:`.variants` makes the hidden variant of the tables;
+* :mod:`.variants` makes the relabelled copy of the tables (the variant);
+* :mod:`.account` says what grading does, once, for the guides, the README and ``--help``;
 * :mod:`.expected` runs the instructor's solutions to learn the right answers;
 * :mod:`.runner` runs a notebook on the data sets, in the :mod:`.sandbox`;
   :mod:`.inside` is what runs in there (the worker and the answer export);

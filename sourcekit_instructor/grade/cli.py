@@ -11,6 +11,7 @@ from sourcekit.checks import MissingKeyError
 
 from . import cgroups
 from . import sandbox as sandboxes
+from .account import account_text
 from .reports import LMS_COLUMNS, summary, write_gradebook, write_lms
 from .score import _known_exercises, grade_folder
 from ..review.store import review_db_path
@@ -30,14 +31,19 @@ def sandbox_limits() -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sourcekit_instructor.grade", description="Grade a folder of submitted exercise notebooks into gradebook CSVs.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sourcekit_instructor.grade",
+        description="Grade a folder of submitted exercise notebooks into gradebook CSVs.",
+        epilog=account_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("submissions", type=Path, help="folder holding the submitted .ipynb files (never modified)")
     parser.add_argument("--out", type=Path, default=Path("gradebook.csv"), help="combined gradebook CSV (default: gradebook.csv); per-exercise ones are written beside it")
     parser.add_argument("--exercise", help="exercise for notebooks that do not say which one they are (e.g. provenance)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds one cell may run before it is interrupted (default 60)")
     parser.add_argument("--max-time", type=float, default=600, help="seconds one run of a submission may take before it is killed with everything it started (default 600)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once (default: number of cores)")
-    parser.add_argument("--variant-seed", type=int, help="seed of the hidden variant (default: a new random one per run, printed in the summary)")
+    parser.add_argument("--variant-seed", type=int, help="seed of the relabelled copy (default: the course's, in exercises/source/variant_seed.txt, so every run gives the same grades; printed in the summary)")
     parser.add_argument("--lms", choices=sorted(LMS_COLUMNS), help="also write the totals in the columns this LMS imports")
     parser.add_argument("--identity", default=r"(?P<id>[^_.]+)", help=r"regular expression taking the student's id from the file name (default: up to the first _ or .)")
     parser.add_argument("--no-sandbox", action="store_true", help="run submissions WITHOUT isolation, when no sandbox is available (the gradebook says so)")
@@ -83,7 +89,8 @@ def main(argv=None) -> int:
         path = args.out.with_name(f"{args.out.stem}_{args.lms}.csv")
         lms_problems = write_lms(rows, expected, path, args.lms, args.identity)
         written.append(path)
-    text = summary(expected, rows, time.monotonic() - started, args.jobs, seed, not args.no_sandbox)
+    origin = "chosen with --variant-seed" if args.variant_seed is not None else "the course's seed, from exercises/source/variant_seed.txt; another with --variant-seed N"
+    text = summary(expected, rows, time.monotonic() - started, args.jobs, seed, not args.no_sandbox, origin)
     if not args.no_sandbox:
         text += "\n" + sandbox_limits()
     ignored = other_files(args.submissions)

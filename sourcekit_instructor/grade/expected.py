@@ -39,7 +39,7 @@ def _also_accepted(exercise: str) -> dict:
     path = Path(MASTERS_DIR) / f"{exercise}_exercises.md"
     if not path.exists():
         return {}
-    return {q["name"]: list(q.get("also_accept", ())) for q in read_master(path).auto}
+    return {q["name"]: [a["value"] if isinstance(a, dict) else a for a in q.get("also_accept", ())] for q in read_master(path).auto}
 
 
 def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expected:

@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .account import TYPED_ANSWER
 from .expected import Expected
 from .score import Row
 from .submissions import one_line
@@ -107,11 +108,11 @@ def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: s
     return problems
 
 
-def summary(expected_by_exercise: dict, rows, seconds: float, jobs: int, seed: int, sandboxed: bool) -> str:
+def summary(expected_by_exercise: dict, rows, seconds: float, jobs: int, seed: int, sandboxed: bool, seed_origin: str = "the course's seed; another with --variant-seed N") -> str:
     """A few lines for the instructor: how many graded, what went wrong, how each question went."""
     names = ", ".join(repr(n) for n in sorted(expected_by_exercise)) or "no known"
     lines = [f"Graded {len(rows)} submission(s) of the {names} exercise(s) in {seconds:.1f} s with {jobs} worker(s)."]
-    lines.append(("Each ran in a bubblewrap sandbox" if sandboxed else "WARNING: run with --no-sandbox: submissions ran WITHOUT isolation") + f", on the stored data and on hidden variant {seed} (repeat with --variant-seed {seed}).")
+    lines.append(("Each ran in a bubblewrap sandbox" if sandboxed else "WARNING: run with --no-sandbox: submissions ran WITHOUT isolation") + f", on the stored tables and on the relabelled copy made with seed {seed} ({seed_origin}).")
     statuses = Counter(r.status for r in rows)
     lines.append("Status: " + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())) + ".")
     for name in sorted(expected_by_exercise):
@@ -122,12 +123,22 @@ def summary(expected_by_exercise: dict, rows, seconds: float, jobs: int, seed: i
             lines.append(f"{name}: mean auto-graded total {mean:.1f} of {as_number(expected.possible)} (over {len(graded)} graded).")
             shares = [f"{q['id']}: {100 * sum(1 for r in graded if r.scores.get(q['id'], 0) >= q.get('points', 1)) / len(graded):.0f}%" for q in expected.questions]
             lines.append("  Answered correctly: " + ", ".join(shares) + ".")
-        fixed = [q["id"] for q in expected.questions if expected.fixed(q["id"])]
-        if fixed:
-            lines.append(f"  This variant does not change the answer of {', '.join(fixed)} (a judgement, or a count relabelling keeps): there it cannot tell typed from computed.")
-        unchecked = [q["id"] for q in expected.questions if not expected.variant.get(q["id"])]
-        if unchecked:
-            lines.append(f"  Graded on the stored data alone: {', '.join(unchecked)} (the solution has no answer on this variant; it names a document by its stored id).")
+        computing = [q for q in expected.questions if q.get("graded_on", "variant") == "variant"]
+        reading = [q["id"] for q in expected.questions if q.get("graded_on", "variant") == "stored"]
+        if reading:
+            lines.append(f"  Reading questions (judged on the stored tables; a typed answer scores): {', '.join(reading)}.")
+        if computing:
+            lines.append(f"  Computation questions (judged on the stored tables and the relabelled copy): {', '.join(q['id'] for q in computing)}.")
+            typed = [(q["id"], sum(1 for r in graded if r.held.get(q["id"]) == TYPED_ANSWER)) for q in computing]
+            typed = [f"{qid} ({count})" for qid, count in typed if count]
+            if typed:
+                lines.append(f"  Right on the stored tables, wrong on the relabelled copy (a typed answer?), per question: {', '.join(typed)}.")
+            fixed = [q["id"] for q in computing if expected.fixed(q["id"])]
+            if fixed:
+                lines.append(f"  This relabelled copy does not change the answer of {', '.join(fixed)}: there a typed answer holds too.")
+            unchecked = [q["id"] for q in computing if not expected.variant.get(q["id"])]
+            if unchecked:
+                lines.append(f"  WARNING: the instructor's solution gave no answer on the relabelled copy for {', '.join(unchecked)}, so they were judged on the stored tables alone.")
         for problem in expected.problems:
             lines.append(f"  WARNING: {problem}")
         if expected.written:

@@ -10,10 +10,13 @@ hostile input and an instructor grading sixty of them at midnight needs it:
   and scoring happen here, in the grader's process, against answers the
   grader computed itself by running the instructor's solutions. No score
   exceeds its question's points.
-* **Grades that require the work.** Every submission runs twice: on the
-  stored tables and on a hidden variant (:mod:`.variants`: documents
-  relabelled, rows shuffled, row ids renumbered). A question scores only if
-  its answer holds on both; the gradebook says, per question, where it held.
+* **Grades that measure what each question asks.** Every submission runs
+  twice: on the stored tables and on a relabelled copy (:mod:`.variants`:
+  documents relabelled, rows shuffled, row ids renumbered; the same copy on
+  every run unless ``--variant-seed`` chooses another). A reading question
+  is judged on the stored tables, so a typed correct answer scores; a
+  computation question scores only if its answer holds on both, and a
+  verdict in words says which (:mod:`.account`).
 * **One bad submission never spoils a run.** A file that is not a notebook,
   an old-format notebook (converted), a notebook whose exercise cannot be
   told (flagged), a cell that loops (interrupted after ``--timeout``), a run
@@ -34,7 +37,6 @@ student wrote, for grading by hand with the rubric in the instructor guide.
 
 import concurrent.futures
 import os
-import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +50,17 @@ from .runner import Runner
 from .submissions import display_name, exercise_of, exercise_problems, list_submissions, read_notebook, sha256_of, shown_name, written_answers
 from .variants import make_variant
 
-#: What each question's "held" column can say.
-HELD = {(True, True): "both", (True, False): "stored data only", (False, True): "variant only", (False, False): "neither"}
+from .account import (
+    RIGHT_ON_BOTH,
+    RIGHT_ON_STORED,
+    TYPED_ANSWER,
+    UNANSWERED,
+    UNREADABLE,
+    VARIANT_NOT_CHECKED,
+    WRONG,
+    WRONG_FORM,
+    course_variant_seed,
+)
 
 
 @dataclass
@@ -76,31 +87,51 @@ def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner
         row.written[qid] = f"to grade: {words} words" if words else "blank"
     (stored, problems), (variant, variant_problems) = runner.run_on(notebook, variables, [data_dir(), runner.variant_data])
     row.problems += problems
-    # A problem the instructor's own solution also has on the variant (a cell that names a document
-    # by its stored id, say) is the variant's, not the student's.
-    row.problems += [f"on the variant: {p}" for p in variant_problems if p not in row.problems and p not in expected.variant_problems]
     if not stored and not variant:
         row.status = "not graded"
         return row
     row.answers = {q["id"]: stored.get(q["variable"]) for q in expected.questions}
     for question in expected.questions:
         qid, points = question["id"], question.get("points", 1)
-        on_stored = judge_plain(question, stored.get(question["variable"]), expected.stored[qid])
-        checkable = bool(expected.variant.get(qid))
-        on_variant = judge_plain(question, variant.get(question["variable"]), expected.variant[qid]) if checkable else None
-        held_variant = on_variant.correct if checkable else on_stored.correct
-        row.scores[qid] = min(points, points if on_stored.correct and held_variant else 0)
-        if on_stored.status in ("unanswered", "unreadable", "form"):
-            row.held[qid] = on_stored.status if on_stored.status != "form" else "wrong form"
-            if on_stored.status != "unanswered":
-                row.problems.append(f"{qid}: {on_stored.status}: {on_stored.detail}"[:200])
-        elif not checkable:
-            row.held[qid] = ("stored data" if on_stored.correct else "neither") + " (variant not checkable)"
-        else:
-            row.held[qid] = HELD[(on_stored.correct, on_variant.correct)]
+        verdict, right = _verdict(question, stored, variant, expected, row.problems)
+        row.held[qid] = verdict
+        row.scores[qid] = points if right else 0
+    # What went wrong only on the relabelled copy matters where it cost a computation answer; a cell
+    # that looks a document up by its stored id for a reading question may fail there at no cost.
+    if TYPED_ANSWER in row.held.values() or (variant_problems and not variant):
+        row.problems += [f"on the relabelled copy: {p}" for p in variant_problems if p not in problems and p not in expected.variant_problems]
     if row.problems:
         row.status = "graded, with problems"
     return row
+
+
+def _verdict(question: dict, stored: dict, variant: dict, expected: Expected, problems: list):
+    """(the question's verdict in words, whether it scores) for one submission; see :mod:`.account`.
+
+    A reading question (``graded_on: stored``) is judged on the stored tables
+    alone, so a typed correct answer scores. A computation question
+    (``graded_on: variant``) scores only if its answer is right on the stored
+    tables and on the relabelled copy; right on the first and wrong on the
+    second is said in words, never left as a bare 0.
+    """
+    qid = question["id"]
+    on_stored = judge_plain(question, stored.get(question["variable"]), expected.stored[qid])
+    if on_stored.status in ("unanswered", "unreadable", "form"):
+        if on_stored.status != "unanswered":
+            problems.append(f"{qid}: {on_stored.status}: {on_stored.detail}"[:200])
+        return {"unanswered": UNANSWERED, "unreadable": UNREADABLE, "form": WRONG_FORM}[on_stored.status], False
+    if not on_stored.correct:
+        return WRONG, False
+    if question.get("graded_on", "variant") == "stored":
+        return RIGHT_ON_STORED, True
+    if not expected.variant.get(qid):  # the instructor's solution had no answer there (a warning in the summary)
+        return VARIANT_NOT_CHECKED, True
+    on_variant = judge_plain(question, variant.get(question["variable"]), expected.variant[qid])
+    if on_variant.correct:
+        return RIGHT_ON_BOTH, True
+    if on_variant.status != "wrong":
+        problems.append(f"{qid}: on the relabelled copy: {on_variant.status}{': ' + on_variant.detail if on_variant.detail else ''}"[:200])
+    return TYPED_ANSWER, False
 
 
 def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: float = 600, jobs=None, sandboxed: bool = True, variant_seed=None):
@@ -141,7 +172,7 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
         del notebook
         _give_memory_back()
     wanted = sorted(set(belongs.values()))
-    seed = variant_seed if variant_seed is not None else secrets.randbelow(2**31)
+    seed = variant_seed if variant_seed is not None else course_variant_seed()
     runner = Runner(timeout=timeout, max_time=max_time, sandboxed=sandboxed)
     jobs = max(1, jobs or os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="grade-variant-") as scratch:

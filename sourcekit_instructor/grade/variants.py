@@ -1,7 +1,7 @@
 """Hidden variants of ``data/``: the same evidence under other labels, so a typed-in answer fails.
 
-A grade should need the work, not a copy of the answer. The grader runs every
-submission twice: on the stored tables and on a *variant*, a copy of
+A computation question's grade should need the computation, not a copy of its
+answer. The grader runs every submission twice: on the stored tables and on a *variant*, a copy of
 ``data/`` in which
 
 * the five documents' ids are relabelled by a permutation that moves every
@@ -19,9 +19,10 @@ running the instructor's solution code on the same variant; nothing here knows
 any answer.
 
 Everything is driven by the table declarations in :mod:`sourcekit.schema`,
-so added rows, tables or columns need no change here. The seed is chosen at
-random for each grading run (and printed in its summary, so a run can be
-repeated with ``--variant-seed``).
+so added rows, tables or columns need no change here. The seed is the
+course's (``exercises/source/variant_seed.txt``, see :mod:`.account`), so every
+grading run uses the same variant; ``--variant-seed`` chooses another, and
+the summary prints the one used.
 """
 
 import csv
@@ -61,23 +62,34 @@ def derangement(items, rng: random.Random) -> dict:
             return dict(zip(items, shuffled))
 
 
+def all_derangements(items) -> list:
+    """Every mapping that moves every item, in a fixed order (44 of them for five documents)."""
+    import itertools
+
+    items = list(items)
+    return [dict(zip(items, order)) for order in itertools.permutations(items) if all(a != b for a, b in zip(items, order))]
+
+
 def _relabel_list(cell: str, relabel: dict) -> str:
     parts = [part.strip() for part in cell.split(";")]
     return ";".join(relabel.get(part, part) for part in parts)
 
 
-def make_variant(source: Path, destination: Path, seed: int) -> dict:
+def make_variant(source: Path, destination: Path, seed: int, relabel: dict = None) -> dict:
     """Write a variant of the data folder ``source`` into ``destination``; return its relabelling.
 
     ``destination`` must not exist yet. The returned dict maps each stored
     source id to its id in the variant (for the instructor's eyes only).
+    ``relabel`` fixes that mapping (the tests try every derangement); by
+    default the seed draws it. The seed also shuffles rows and row ids.
     """
     source, destination = Path(source), Path(destination)
     rng = random.Random(seed)
     header, manifest = _read(source / schema.SOURCES.file)
     id_at, file_at = header.index(schema.SOURCES.id_column), header.index("file")
     ids = [row[id_at] for row in manifest]
-    relabel = derangement(ids, rng)
+    drawn = derangement(ids, rng)
+    relabel = dict(relabel) if relabel is not None else drawn
     (destination / "sources").mkdir(parents=True)
     for row in manifest:
         old_id, old_file = row[id_at], row[file_at]

@@ -16,6 +16,7 @@ import pytest
 
 from sourcekit.checks import load_key
 from sourcekit_instructor import EXERCISES_DIR, INSTRUCTOR_DIR
+from sourcekit_instructor.grade.account import RIGHT_ON_BOTH, RIGHT_ON_STORED
 from sourcekit_instructor.grade.cli import main
 from sourcekit_instructor.grade.reports import spreadsheet_safe
 from sourcekit_instructor.grade.score import grade_folder
@@ -89,7 +90,7 @@ def test_every_solution_scores_full_marks_on_both_data_sets_and_every_unanswered
     possible = str(sum(q["points"] for q in key["questions"]))
     assert (solution["exercise"], solution["total"], solution["possible"]) == (exercise, possible, possible), solution["problems"]
     for question in key["questions"]:
-        assert solution[f"q{question['id']} held on"] in ("both", "stored data (variant not checkable)")
+        assert solution[f"q{question['id']} held on"] == (RIGHT_ON_BOTH if question["graded_on"] == "variant" else RIGHT_ON_STORED)
         assert unanswered[f"q{question['id']} held on"] == "unanswered"
     assert (unanswered["status"], unanswered["total"], unanswered["problems"]) == ("graded", "0", "")
     per_exercise = read_csv(graded_folder["out"].with_name(f"gradebook_{exercise}.csv"))
@@ -124,12 +125,12 @@ def test_an_endless_loop_is_stopped_and_the_rest_of_the_notebook_still_graded(gr
     assert row["total"] == str(int(row["possible"]) - 2)
 
 
-def test_a_partly_answered_notebook_scores_only_what_holds_on_the_variant_and_its_written_answer_is_counted(graded_folder):
+def test_a_partly_answered_notebook_scores_its_right_typed_reading_answer_and_its_written_answer_is_counted(graded_folder):
     row = graded_folder["rows"]["e_partial.ipynb"]
-    # 5.1 is not a pair; 5.5's typed 3 is wrong; 5.8's typed 6 is right on the stored data only.
-    assert (row["q5.1"], row["q5.5"]) == ("0", "0")
-    assert row["q5.1 held on"] == "wrong form" and row["q5.5 held on"] in ("neither", "stored data only")
-    assert row["q5.8 held on"].startswith("stored data")
+    # 5.1 is not a pair; 5.5's typed 3 is wrong; 5.8's typed 6 is right, and 5.8 is a reading question.
+    assert (row["q5.1"], row["q5.5"], row["q5.8"]) == ("0", "0", "1")
+    assert row["q5.1 held on"] == "wrong form" and row["q5.5 held on"] == "wrong"
+    assert row["q5.8 held on"] == RIGHT_ON_STORED
     assert row["q5.11 (written)"] == f"to grade: {len(WRITTEN_ANSWER.split())} words"
 
 

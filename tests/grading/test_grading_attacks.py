@@ -4,8 +4,8 @@ All the attack notebooks sit in one folder beside two classmates' honest submiss
 graded by one run of the real command line (sandboxed, with a hidden variant, two at a time).
 For each attack the tests assert what the promise to instructors needs:
 
-* its score is what its typed answers earn (nothing for a blank; on the stored data alone a
-  typed answer earns only where the variant cannot tell typed from computed);
+* its score is what its typed answers earn (nothing for a blank; typed answers earn the reading
+  questions, judged on the stored tables, and no computation question);
 * no file outside the submission's private folder changed: the project (package, data, keys,
   instructor copies, masters), the classmates' submissions and the gradebook, by SHA-256;
 * no process it started outlived the run;
@@ -218,10 +218,10 @@ def attacked(tmp_path_factory):
 
 
 def _fixed_points(summary):
-    """Points a typed-in answer still earns: questions this run's variant could not change or check."""
+    """Points a typed-in answer earns: reading questions, and computation questions this run's copy does not change."""
     key = {q["id"]: q.get("points", 1) for q in load_key(EXERCISE)["questions"]}
-    total = 0
-    for marker in ("does not change the answer of", "Graded on the stored data alone:"):
+    total = sum(q.get("points", 1) for q in load_key(EXERCISE)["questions"] if q.get("graded_on") == "stored")
+    for marker in ("does not change the answer of",):
         line = next((l for l in summary.splitlines() if marker in l), "")
         ids = line.split(marker, 1)[1].split("(", 1)[0] if line else ""
         total += sum(key[qid.strip(" .")] for qid in ids.split(",") if qid.strip(" ."))

@@ -7,12 +7,15 @@ them. The grader (:mod:`sourcekit_instructor.grade.judge`) reads the file and
 trusts nothing in it.
 """
 
+import collections.abc
 import itertools
 import json
 import math
 import numbers
 import signal
 from pathlib import Path
+
+from sourcekit.checks import one_shot_problem
 
 #: Bounds on one exported value: deeper, longer or bigger values are "unreadable".
 MAX_DEPTH = 4
@@ -71,6 +74,12 @@ def plain(value, depth: int = 0):
             raise Unreadable(f"a {type(value).__name__} that could not be converted") from None
         if not isinstance(value, (list, tuple)):
             return plain(value, depth)
+    one_shot = one_shot_problem(value)
+    if one_shot:
+        raise Unreadable(one_shot)
+    if isinstance(value, (collections.abc.KeysView, collections.abc.ValuesView, collections.abc.ItemsView, range)):
+        # dict views and ranges, which the check reads too: at most MAX_ITEMS + 1 items are taken.
+        value = list(itertools.islice(value, MAX_ITEMS + 1))
     if isinstance(value, (list, tuple, set, frozenset)):
         # At most one item more than allowed is ever taken, whatever the object's __len__ or
         # __iter__ say: an endless iterator is "too many items", not a worker held till memory runs out.
