@@ -257,6 +257,7 @@ def _answer_strings(masters, solutions):
                 strings.update({result["repr"], repr(result["canonical"]), json.dumps(result["canonical"])})
             strings.add(question["correct"])
             strings.update(h["say"] for h in question["hints"])
+            strings.update(a["say"] for a in question.get("also_accept", ()) if isinstance(a, dict))
         instructor = nbformat.read(instructor_copy(exercise), as_version=4)
         for cell in instructor.cells:
             if cell.cell_type != "code":

@@ -267,7 +267,7 @@ ALTERNATIVES = {
         "1.5": "{row.source_id for row in fighting_starts.itertuples() if row.date_precision == 'day'}",
     },
     "the_battle": {
-        "2.4": "[row.source_id for row in distance_claims.itertuples() if row.km_min == row.km_min and row.km_min > 2 * straight_line_km][::-1]",
+        "2.4": "[row.source_id for row in distance_claims.dropna(subset=['km_min']).itertuples() if row.km_min > 2 * straight_line_km][::-1]",
         "2.5": "[source_id for source_id in sorted(texts, reverse=True) if sentence in texts[source_id]]",
     },
     "casualty_reporting": {
@@ -285,31 +285,67 @@ ALTERNATIVES = {
 }
 
 
-@pytest.mark.slow
-def test_every_solution_answers_and_every_honest_alternative_scores_on_all_44_relabellings(tmp_path):
+@pytest.fixture(scope="module")
+def every_relabelling(tmp_path_factory):
+    """[(relabelling, data folder)] for all 44 derangements of the five documents' ids."""
     ids = sorted(load_source_manifest()["source_id"])
     relabellings = all_derangements(ids)
     assert len(relabellings) == 44
-    data_sets = [data_dir()]
+    root = tmp_path_factory.mktemp("relabellings")
     for number, relabel in enumerate(relabellings):
-        make_variant(data_dir(), tmp_path / f"copy-{number}", number, relabel=relabel)
-        data_sets.append(tmp_path / f"copy-{number}")
+        make_variant(data_dir(), root / f"copy-{number}", number, relabel=relabel)
+    return [(relabel, root / f"copy-{number}") for number, relabel in enumerate(relabellings)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_solution_answers_and_every_honest_alternative_scores_on_all_44_relabellings(exercise, every_relabelling):
+    relabellings = [relabel for relabel, _ in every_relabelling]
+    data_sets = [data_dir()] + [folder for _, folder in every_relabelling]
     runner = Runner(timeout=120, max_time=600, sandboxed=False)
-    for exercise in EXERCISES:
-        questions = {q["id"]: q for q in key_questions(exercise)}
-        notebook = instructor_notebook(exercise)
-        alternatives = ALTERNATIVES.get(exercise, {})
-        extra = [nbformat.v4.new_code_cell(f"alternative_{qid.replace('.', '_')} = {code}") for qid, code in alternatives.items()]
-        notebook.cells += extra
-        names = [q["variable"] for q in questions.values()] + [f"alternative_{qid.replace('.', '_')}" for qid in alternatives]
-        runs = runner.run_on(notebook, names, data_sets)
-        for number, (answers, problems) in enumerate(runs):
-            where = "the stored tables" if number == 0 else f"relabelling {relabellings[number - 1]}"
-            assert problems == [], f"{exercise} on {where}: {problems}"
-            for qid, question in questions.items():
-                solution = canonical_or_none(question, answers.get(question["variable"]))
-                assert solution is not None, f"{exercise} {qid}: no readable answer on {where}"
-                if qid in alternatives:
-                    entry = answers.get(f"alternative_{qid.replace('.', '_')}")
-                    verdict = judge_plain(question, entry, [solution])
-                    assert verdict.correct, f"{exercise} {qid}: the alternative is {verdict.status} on {where} ({entry})"
+    questions = {q["id"]: q for q in key_questions(exercise)}
+    notebook = instructor_notebook(exercise)
+    alternatives = ALTERNATIVES.get(exercise, {})
+    extra = [nbformat.v4.new_code_cell(f"alternative_{qid.replace('.', '_')} = {code}") for qid, code in alternatives.items()]
+    notebook.cells += extra
+    names = [q["variable"] for q in questions.values()] + [f"alternative_{qid.replace('.', '_')}" for qid in alternatives]
+    runs = runner.run_on(notebook, names, data_sets)
+    for number, (answers, problems) in enumerate(runs):
+        where = "the stored tables" if number == 0 else f"relabelling {relabellings[number - 1]}"
+        assert problems == [], f"{exercise} on {where}: {problems}"
+        for qid, question in questions.items():
+            solution = canonical_or_none(question, answers.get(question["variable"]))
+            assert solution is not None, f"{exercise} {qid}: no readable answer on {where}"
+            if qid in alternatives:
+                entry = answers.get(f"alternative_{qid.replace('.', '_')}")
+                verdict = judge_plain(question, entry, [solution])
+                assert verdict.correct, f"{exercise} {qid}: the alternative is {verdict.status} on {where} ({entry})"
+
+
+# ---------------------------------------------------------------------------------------------
+# One account of grading
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_guides_the_readme_and_help_give_one_account_of_grading(capsys):
+    from sourcekit_instructor.assign.generate import README_MARKS
+    from sourcekit_instructor.grade import account
+    from sourcekit_instructor.grade.score import _verdict  # noqa: F401 - the grader writes the account's verdicts
+
+    guide = (EXERCISES_DIR / "guides" / "_grading.md").read_text(encoding="utf-8")
+    assert "{include} _generated/grading.md" in guide
+    assert (EXERCISES_DIR / "guides" / "_generated" / "grading.md").read_text(encoding="utf-8") == account.account_markdown()
+    readme = (EXERCISES_DIR.parent / "README.md").read_text(encoding="utf-8")
+    begin, end = README_MARKS
+    assert readme.split(begin, 1)[1].split(end, 1)[0].strip() == account.ACCOUNT.strip()
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    helped = " ".join(capsys.readouterr().out.split())
+    verdicts = [account.RIGHT_ON_STORED, account.RIGHT_ON_BOTH, account.TYPED_ANSWER, account.WRONG, account.UNANSWERED, account.UNREADABLE, account.WRONG_FORM]
+    for verdict in verdicts:
+        assert verdict in account.ACCOUNT and verdict in helped
+    for column in ("submission", "exercise", "status", "total", "possible", "problems", "held on", "(written)"):
+        assert column in account.ACCOUNT and column in helped
+    # Nothing in the account is the old story (a fresh kernel, the students' checks, one exercise per folder).
+    for stale in ("fresh kernel", "exactly the checks the students saw", "every submission of one exercise"):
+        assert stale not in guide + account.ACCOUNT + readme
