@@ -30,7 +30,7 @@ class Expected:
         return sum(q.get("points", 1) for q in self.questions)
 
     def fixed(self, qid) -> bool:
-        """True if this variant does not change the answer (a judgement, or a count that relabelling keeps)."""
+        """True if this variant does not change the solution's answer (a typed answer would hold there)."""
         return bool(self.variant.get(qid)) and self.variant[qid][:1] == self.stored[qid][:1]
 
 
@@ -53,10 +53,13 @@ def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expec
     extra = _also_accepted(exercise)
     expected = Expected(exercise, questions, list(key.get("written", [])), {}, {})
     runs = runner.run_on(solution, variables, [data_dir(), variant_data])
-    for (label, into), (answers, problems) in zip((("stored data", expected.stored), ("variant", expected.variant)), runs):
+    for (label, into), (answers, problems) in zip((("stored data", expected.stored), ("relabelled copy", expected.variant)), runs):
         for question in questions:
             answer = canonical_or_none(question, answers.get(question["variable"]))
             if answer is None:
+                if label == "relabelled copy" and question.get("graded_on") == "stored":
+                    into[question["id"]] = []  # a reading question is judged on the stored data alone
+                    continue
                 expected.problems.append(f"{exercise} {question['id']}: the instructor's solution gives no readable answer on the {label}")
                 into[question["id"]] = []
                 continue
