@@ -182,7 +182,7 @@ def test_every_form_explains_itself_on_a_value_of_the_wrong_type():
 
 
 def test_a_question_without_a_likely_mistake_cannot_be_generated():
-    question = {"name": "9.1", "move": "sourcing", "variable": "x", "form": "whole_number", "correct": "c", "hints": [], "otherwise": "o"}
+    question = {"name": "9.1", "move": "sourcing", "variable": "x", "graded_on": "stored", "form": "whole_number", "correct": "c", "hints": [], "otherwise": "o"}
     with pytest.raises(KeyBuildError, match="at least one likely wrong answer"):
         validate_question(question)
     with pytest.raises(KeyBuildError, match="move 'reading'"):
@@ -442,7 +442,8 @@ def needs_move_problems(question: dict, prompt: str) -> list:
         problems.append(f"the prompt's first line should name its move, {question['move']!r}")
     if not re.search(rf"set `{re.escape(question['variable'])}` to", " ".join(prompt.split()), flags=re.IGNORECASE):
         problems.append(f"the prompt should say what form the answer takes ('Set `{question['variable']}` to ...')")
-    if len(question.get("hints", ())) < 2:
+    # Other judgements answered with their own feedback: likely wrong ones (hints), or other defensible readings.
+    if len(question.get("hints", ())) + sum(isinstance(a, dict) for a in question.get("also_accept", ())) < 2:
         problems.append("a question that needs a judgement should answer at least two likely wrong judgements with a hint")
     return problems
 
