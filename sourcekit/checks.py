@@ -527,10 +527,13 @@ class AnswerChecker:
             verdict = judge(question, key["salt"], self.exercise, value)
             message = verdict.message
             if question.get("graded_on") == "variant" and verdict.status == "correct" and typed_in(question["variable"], namespace):
-                message += (
-                    f" But this is a computation question and `{question['variable']}` is typed in, not computed: the"
-                    " grader runs your code again on a copy of the tables with the documents relabelled, where a"
-                    " typed value will not hold and scores 0. Compute it with code, as the question asks."
+                # Said first, so that a student who reads only the first line is not told "correct".
+                why = message.split(": correct. ", 1)[-1]
+                message = (
+                    f"Question {question_id}: right on these tables, but `{question['variable']}` is typed in, not"
+                    " computed. This is a computation question: the grader runs your code again on a copy of the"
+                    " tables with the documents relabelled, where a typed value will not hold and scores 0. Compute"
+                    f" it with code, as the question asks. (Why the value is right: {why})"
                 )
             _print_wrapped(message)
         except MissingKeyError as error:

@@ -131,13 +131,13 @@ def test_check_warns_on_a_typed_computation_answer_and_welcomes_a_typed_reading_
         for question in key_questions(exercise):
             value = stored_answers[exercise][question["id"]]
             typed = checked(exercise, question["id"], question["variable"], value, f"{question['variable']} = {value!r}")
-            assert ": correct." in typed, typed
             if question["graded_on"] == "variant":
-                assert "typed in, not computed" in typed and "scores 0" in typed, typed
+                assert typed.startswith(f"Question {question['id']}: right on these tables, but"), typed
+                assert "typed in, not computed" in typed and "scores 0" in typed and ": correct." not in typed, typed
                 computed = checked(exercise, question["id"], question["variable"], value, f"{question['variable']} = sorted(found)")
                 assert ": correct." in computed and "typed in" not in computed
             else:
-                assert "typed in" not in typed, typed
+                assert ": correct." in typed and "typed in" not in typed, typed
 
 
 def test_a_typed_value_passed_through_a_name_or_sorted_is_still_typed():
