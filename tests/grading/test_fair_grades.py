@@ -335,9 +335,10 @@ def test_the_guides_the_readme_and_help_give_one_account_of_grading(capsys):
     guide = (EXERCISES_DIR / "guides" / "_grading.md").read_text(encoding="utf-8")
     assert "{include} _generated/grading.md" in guide
     assert (EXERCISES_DIR / "guides" / "_generated" / "grading.md").read_text(encoding="utf-8") == account.account_markdown()
+    # The README's paragraph (account.SUMMARY) is rewritten by `make exercises`; the staleness test
+    # in test_exercises.py holds it to the account, as it holds the generated guide pages.
     readme = (EXERCISES_DIR.parent / "README.md").read_text(encoding="utf-8")
-    begin, end = README_MARKS
-    assert readme.split(begin, 1)[1].split(end, 1)[0].strip() == account.ACCOUNT.strip()
+    assert all(mark in readme for mark in README_MARKS)
     with pytest.raises(SystemExit):
         main(["--help"])
     helped = " ".join(capsys.readouterr().out.split())
@@ -348,4 +349,4 @@ def test_the_guides_the_readme_and_help_give_one_account_of_grading(capsys):
         assert column in account.ACCOUNT and column in helped
     # Nothing in the account is the old story (a fresh kernel, the students' checks, one exercise per folder).
     for stale in ("fresh kernel", "exactly the checks the students saw", "every submission of one exercise"):
-        assert stale not in guide + account.ACCOUNT + readme
+        assert stale not in guide + account.SUMMARY + account.ACCOUNT
