@@ -1,4 +1,4 @@
-"""Fair grades (issue #16): a student who answers as the question asks gets the points, on every run.
+"""Fair grades (issue #16): answered as the question asks, a question scores, on every run.
 
 * Every auto-graded question has a kind (``graded_on``): a typed correct answer scores full marks
   on a reading question; on a computation question ``check()`` warns, at once, that a typed value
@@ -25,7 +25,12 @@ from sourcekit.paths import data_dir
 from sourcekit.textreuse import longest_shared_passage, shared_passages
 from sourcekit_instructor import EXERCISES_DIR, INSTRUCTOR_DIR, master_paths
 from sourcekit_instructor.assign.generate import COMPUTE_IT
-from sourcekit_instructor.grade.account import RIGHT_ON_BOTH, RIGHT_ON_STORED, TYPED_ANSWER, course_variant_seed
+from sourcekit_instructor.grade.account import (
+    RIGHT_ON_BOTH,
+    RIGHT_ON_STORED,
+    TYPED_ANSWER,
+    course_variant_seed,
+)
 from sourcekit_instructor.grade.cli import main
 from sourcekit_instructor.grade.inside.export import Unreadable, plain
 from sourcekit_instructor.grade.judge import canonical_or_none, judge_plain
@@ -34,7 +39,13 @@ from sourcekit_instructor.grade.variants import all_derangements, make_variant
 from sourcekit_instructor.masters import read_master
 from tests.conftest import require_sandbox
 
-EXERCISES = ("background", "the_battle", "casualty_reporting", "international_reaction", "provenance")
+EXERCISES = (
+    "background",
+    "the_battle",
+    "casualty_reporting",
+    "international_reaction",
+    "provenance",
+)
 
 
 def key_questions(exercise):
@@ -47,20 +58,26 @@ def instructor_notebook(exercise):
 
 @pytest.fixture(scope="module")
 def stored_answers():
-    """{exercise: {question id: canonical answer}}: the instructor solutions run on the stored tables."""
+    """{exercise: {question id: canonical answer}}: the solutions run on the stored tables."""
     runner = Runner(timeout=120, max_time=600, sandboxed=False)
     answers = {}
     for exercise in EXERCISES:
         questions = key_questions(exercise)
-        [(found, problems)] = runner.run_on(instructor_notebook(exercise), [q["variable"] for q in questions], [data_dir()])
+        [(found, problems)] = runner.run_on(
+            instructor_notebook(exercise), [q["variable"] for q in questions], [data_dir()]
+        )
         assert problems == [], f"{exercise}: the solutions raise on the stored tables: {problems}"
-        answers[exercise] = {q["id"]: canonical_or_none(q, found.get(q["variable"])) for q in questions}
-        assert None not in answers[exercise].values(), f"{exercise}: a solution gives no readable answer"
+        answers[exercise] = {
+            q["id"]: canonical_or_none(q, found.get(q["variable"])) for q in questions
+        }
+        assert None not in answers[exercise].values(), (
+            f"{exercise}: a solution gives no readable answer"
+        )
     return answers
 
 
 def typed_notebook(exercise, answers) -> nbformat.NotebookNode:
-    """The student copy with every scaffold `variable = ...` replaced by the stored answer, typed as a literal."""
+    """The student copy with each scaffold `variable = ...` set to the stored answer, typed in."""
     notebook = nbformat.read(EXERCISES_DIR / f"{exercise}_exercises.ipynb", as_version=4)
     typed = {q["variable"]: answers[q["id"]] for q in key_questions(exercise)}
     replaced = set()
@@ -87,29 +104,39 @@ def test_every_auto_graded_question_has_a_kind_and_only_computation_prompts_say_
         master = read_master(path)
         text = " ".join(path.read_text(encoding="utf-8").split())
         for question in master.auto:
-            assert question.get("graded_on") in ("stored", "variant"), f"{path.name} {question['name']}: graded_on missing"
+            assert question.get("graded_on") in ("stored", "variant"), (
+                f"{path.name} {question['name']}: graded_on missing"
+            )
             kinds[question["name"]] = question["graded_on"]
-            prompt = re.search(rf"\*\*Question {re.escape(question['name'])}\*\*(.*?)```", text).group(1)
+            prompt = re.search(
+                rf"\*\*Question {re.escape(question['name'])}\*\*(.*?)```", text
+            ).group(1)
             assert (COMPUTE_IT in prompt) == (question["graded_on"] == "variant"), question["name"]
-        # The "How to work" section explains the two kinds once and names this exercise's computation questions.
+        # "How to work" explains the two kinds once and names the exercise's computation questions.
         assert text.count("Two kinds of checked question") == 1
         mine = [q["name"] for q in master.auto if q["graded_on"] == "variant"]
-        section = re.search(r"\*\*Two kinds of checked question\.\*\*(.*?)\*\*Data sources", text).group(1)
+        section = re.search(
+            r"\*\*Two kinds of checked question\.\*\*(.*?)\*\*Data sources", text
+        ).group(1)
         assert all(name in section for name in mine), path.name
     for exercise in EXERCISES:
         for question in key_questions(exercise):
             assert question["graded_on"] == kinds[question["id"]]
     # The judgement questions stay reading questions (none of the 20 asks for a computation here).
-    judgement = [q for path in master_paths() for q in read_master(path).auto if q.get("needs_move")]
+    judgement = [
+        q for path in master_paths() for q in read_master(path).auto if q.get("needs_move")
+    ]
     assert len(judgement) == 20 and all(q["graded_on"] == "stored" for q in judgement)
 
 
 def test_the_course_copy_changes_every_computation_answer():
-    """On the default relabelled copy, a typed value of every computation question is wrong (so check()'s warning is true)."""
+    """On the default copy a typed value of each computation question is wrong."""
     for exercise in EXERCISES:
         for question in key_questions(exercise):
             if question["graded_on"] == "variant":
-                assert question["on_variant"] == "changes", f"{exercise} {question['id']}: the course's copy keeps its answer"
+                assert question["on_variant"] == "changes", (
+                    f"{exercise} {question['id']}: the course's copy keeps its answer"
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,15 +153,35 @@ def checked(exercise, qid, variable, value, cell_source):
     return " ".join(output.getvalue().split())
 
 
-def test_check_warns_on_a_typed_computation_answer_and_welcomes_a_typed_reading_answer(stored_answers):
+def test_check_warns_on_a_typed_computation_answer_and_welcomes_a_typed_reading_answer(
+    stored_answers,
+):
     for exercise in EXERCISES:
         for question in key_questions(exercise):
             value = stored_answers[exercise][question["id"]]
-            typed = checked(exercise, question["id"], question["variable"], value, f"{question['variable']} = {value!r}")
+            typed = checked(
+                exercise,
+                question["id"],
+                question["variable"],
+                value,
+                f"{question['variable']} = {value!r}",
+            )
             if question["graded_on"] == "variant":
-                assert typed.startswith(f"Question {question['id']}: right on these tables, but"), typed
-                assert "typed in, not computed" in typed and "scores 0" in typed and ": correct." not in typed, typed
-                computed = checked(exercise, question["id"], question["variable"], value, f"{question['variable']} = sorted(found)")
+                assert typed.startswith(
+                    f"Question {question['id']}: right on these tables, but"
+                ), typed
+                assert (
+                    "typed in, not computed" in typed
+                    and "scores 0" in typed
+                    and ": correct." not in typed
+                ), typed
+                computed = checked(
+                    exercise,
+                    question["id"],
+                    question["variable"],
+                    value,
+                    f"{question['variable']} = sorted(found)",
+                )
                 assert ": correct." in computed and "typed in" not in computed
             else:
                 assert ": correct." in typed and "typed in" not in typed, typed
@@ -155,7 +202,7 @@ def test_a_typed_value_passed_through_a_name_or_sorted_is_still_typed():
 
 
 def grader_reads(value, form):
-    """What the grader makes of ``value``: its canonical answer, or the reason it cannot read it."""
+    """What the grader makes of ``value``: its canonical answer, or why it cannot read it."""
     try:
         exported = plain(value)
     except Unreadable as why:
@@ -170,15 +217,35 @@ def check_reads(value, form):
         return ("refused", str(why))
 
 
-def test_check_and_grader_accept_the_same_collections_and_refuse_one_shot_iterators_in_the_same_words():
+def test_check_and_grader_accept_the_same_collections_and_refuse_one_shot_iterators_alike():
     ids = ["003", "001"]
-    for make in (lambda: {i: 1 for i in ids}.keys(), lambda: {1: ids[0], 2: ids[1]}.values(), lambda: ids, lambda: set(ids), lambda: tuple(ids)):
-        assert check_reads(make(), "source_ids") == grader_reads(make(), "source_ids") == ("read", ["001", "003"])
-    for make in (lambda: (i for i in ids), lambda: filter(None, ids), lambda: map(str, ids), lambda: reversed(ids), lambda: iter(ids)):
+    for make in (
+        lambda: {i: 1 for i in ids}.keys(),
+        lambda: {1: ids[0], 2: ids[1]}.values(),
+        lambda: ids,
+        lambda: set(ids),
+        lambda: tuple(ids),
+    ):
+        assert (
+            check_reads(make(), "source_ids")
+            == grader_reads(make(), "source_ids")
+            == ("read", ["001", "003"])
+        )
+    for make in (
+        lambda: (i for i in ids),
+        lambda: filter(None, ids),
+        lambda: map(str, ids),
+        lambda: reversed(ids),
+        lambda: iter(ids),
+    ):
         by_check, by_grader = check_reads(make(), "source_ids"), grader_reads(make(), "source_ids")
         assert by_check[0] == by_grader[0] == "refused"
         assert "can be read only once" in by_check[1] and by_grader[1] in by_check[1]
-    assert check_reads(range(3, 5), "whole_numbers") == grader_reads(range(3, 5), "whole_numbers") == ("read", [3, 4])
+    assert (
+        check_reads(range(3, 5), "whole_numbers")
+        == grader_reads(range(3, 5), "whole_numbers")
+        == ("read", [3, 4])
+    )
 
 
 def test_longest_shared_passage_is_the_first_shared_passage_for_every_pair_of_documents():
@@ -187,17 +254,27 @@ def test_longest_shared_passage_is_the_first_shared_passage_for_every_pair_of_do
         for b in sorted(texts):
             if a < b:
                 passages = shared_passages(texts[a], texts[b])
-                assert longest_shared_passage(texts[a], texts[b]) == (passages[0] if passages else None)
+                assert longest_shared_passage(texts[a], texts[b]) == (
+                    passages[0] if passages else None
+                )
 
 
 def test_document_id_finds_each_document_by_what_it_is_on_any_relabelling(tmp_path, monkeypatch):
-    descriptions = {"Wikipedia": "000", "Al Jazeera": "001", "BBC": "002", "Aliyev said on Sunday": "003", "Armenian Defense Ministry said": "004"}
+    descriptions = {
+        "Wikipedia": "000",
+        "Al Jazeera": "001",
+        "BBC": "002",
+        "Aliyev said on Sunday": "003",
+        "Armenian Defense Ministry said": "004",
+    }
     assert {d: document_id(d) for d in descriptions} == descriptions
     with pytest.raises(ValueError, match="give more of the words"):
         document_id("not stated")
     relabel = make_variant(data_dir(), tmp_path / "data", course_variant_seed())
     monkeypatch.setenv("SHUSHA_COURSE_DATA", str(tmp_path / "data"))
-    assert {d: document_id(d) for d in descriptions} == {d: relabel[i] for d, i in descriptions.items()}
+    assert {d: document_id(d) for d in descriptions} == {
+        d: relabel[i] for d, i in descriptions.items()
+    }
     assert sorted(load_source_manifest()["source_id"]) == sorted(descriptions.values())
 
 
@@ -211,8 +288,12 @@ def graded_twice(tmp_path_factory, stored_answers):
     require_sandbox()
     folder = tmp_path_factory.mktemp("fair-submissions")
     for exercise in EXERCISES:
-        nbformat.write(typed_notebook(exercise, stored_answers[exercise]), folder / f"{exercise}_typed.ipynb")
-        shutil.copy(INSTRUCTOR_DIR / f"{exercise}_exercises.ipynb", folder / f"{exercise}_computed.ipynb")
+        nbformat.write(
+            typed_notebook(exercise, stored_answers[exercise]), folder / f"{exercise}_typed.ipynb"
+        )
+        shutil.copy(
+            INSTRUCTOR_DIR / f"{exercise}_exercises.ipynb", folder / f"{exercise}_computed.ipynb"
+        )
     shutil.copy(EXERCISES_DIR / "provenance_exercises.ipynb", folder / "provenance_blank.ipynb")
     runs = []
     for number in (1, 2):
@@ -224,7 +305,9 @@ def graded_twice(tmp_path_factory, stored_answers):
     return runs, rows, (out.parent / "gradebook_summary.txt").read_text(encoding="utf-8")
 
 
-def test_the_same_folder_graded_twice_with_default_flags_gives_byte_identical_gradebooks(graded_twice):
+def test_the_same_folder_graded_twice_with_default_flags_gives_byte_identical_gradebooks(
+    graded_twice,
+):
     runs, _, summary = graded_twice
     first, second = runs
     gradebooks = sorted(name for name in first if name.endswith(".csv"))
@@ -236,7 +319,9 @@ def test_the_same_folder_graded_twice_with_default_flags_gives_byte_identical_gr
     assert "WARNING" not in summary  # no warning about the instructor's solutions
 
 
-def test_a_typed_correct_answer_scores_on_reading_questions_and_is_explained_on_computation_questions(graded_twice):
+def test_a_typed_answer_scores_on_reading_questions_and_is_explained_on_computations(
+    graded_twice,
+):
     _, rows, summary = graded_twice
     for exercise in EXERCISES:
         typed, computed = rows[f"{exercise}_typed.ipynb"], rows[f"{exercise}_computed.ipynb"]
@@ -251,7 +336,10 @@ def test_a_typed_correct_answer_scores_on_reading_questions_and_is_explained_on_
                 assert typed[f"q{qid}"] == "0" and typed[f"q{qid} held on"] == TYPED_ANSWER
                 assert computed[f"q{qid} held on"] == RIGHT_ON_BOTH
     assert rows["provenance_blank.ipynb"]["total"] == "0"
-    assert "Right on the stored tables, wrong on the relabelled copy (a typed answer?), per question: 5.1 (1)" in summary
+    assert (
+        "Right on the stored tables, wrong on the relabelled copy (a typed answer?),"
+        " per question: 5.1 (1)" in summary
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,24 +351,34 @@ def test_a_typed_correct_answer_scores_on_reading_questions_and_is_explained_on_
 #: instructor's solution on the same data.
 ALTERNATIVES = {
     "background": {
-        "1.4": "sorted(set(names[names['form'].eq('Khankendi') & names['count'].gt(0)]['source_id']), reverse=True)",
-        "1.5": "{row.source_id for row in fighting_starts.itertuples() if row.date_precision == 'day'}",
+        "1.4": "sorted(set(names[names['form'].eq('Khankendi') & names['count'].gt(0)]"
+        "['source_id']), reverse=True)",
+        "1.5": "{row.source_id for row in fighting_starts.itertuples()"
+        " if row.date_precision == 'day'}",
     },
     "the_battle": {
-        "2.4": "[row.source_id for row in distance_claims.dropna(subset=['km_min']).itertuples() if row.km_min > 2 * straight_line_km][::-1]",
-        "2.5": "[source_id for source_id in sorted(texts, reverse=True) if sentence in texts[source_id]]",
+        "2.4": "[row.source_id for row in distance_claims.dropna(subset=['km_min']).itertuples()"
+        " if row.km_min > 2 * straight_line_km][::-1]",
+        "2.5": "[source_id for source_id in sorted(texts, reverse=True)"
+        " if sentence in texts[source_id]]",
     },
     "casualty_reporting": {
-        "3.2": "claims[claims['claimant'].str.contains('Putin')].groupby('qualifier').get_group('exact')['source_id'].iloc[0]",
+        "3.2": "claims[claims['claimant'].str.contains('Putin')].groupby('qualifier')"
+        ".get_group('exact')['source_id'].iloc[0]",
     },
     "international_reaction": {
-        "4.3": "reactions[reactions['reaction_kind'] == 'congratulation'].groupby('source_id').groups.keys()",
-        "4.6": "sorted(reactions.loc[reactions['quote'].str.contains(r'\\b[Ll]iberat'), 'reaction_id'], reverse=True)",
+        "4.3": "reactions[reactions['reaction_kind'] == 'congratulation']"
+        ".groupby('source_id').groups.keys()",
+        "4.6": "sorted(reactions.loc[reactions['quote'].str.contains(r'\\b[Ll]iberat'),"
+        " 'reaction_id'], reverse=True)",
     },
     "provenance": {
-        "5.1": "(lambda row: (row.b, row.a))(max(overlap.itertuples(), key=lambda row: row.shared))",
-        "5.4": "[(b, a) for a, b in itertools.combinations(sorted(denial_quotes), 2) if longest_shared_passage(denial_quotes[a], denial_quotes[b], min_words=5)]",
-        "5.6": "sorted({s for s, t in texts.items() for line in t.splitlines() if re.fullmatch(r'\\[\\w+\\]', line)})",
+        "5.1": "(lambda row: (row.b, row.a))"
+        "(max(overlap.itertuples(), key=lambda row: row.shared))",
+        "5.4": "[(b, a) for a, b in itertools.combinations(sorted(denial_quotes), 2)"
+        " if longest_shared_passage(denial_quotes[a], denial_quotes[b], min_words=5)]",
+        "5.6": "sorted({s for s, t in texts.items() for line in t.splitlines()"
+        " if re.fullmatch(r'\\[\\w+\\]', line)})",
     },
 }
 
@@ -299,16 +397,23 @@ def every_relabelling(tmp_path_factory):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_every_solution_answers_and_every_honest_alternative_scores_on_all_44_relabellings(exercise, every_relabelling):
+def test_every_solution_answers_and_every_honest_alternative_scores_on_all_44_relabellings(
+    exercise, every_relabelling
+):
     relabellings = [relabel for relabel, _ in every_relabelling]
     data_sets = [data_dir()] + [folder for _, folder in every_relabelling]
     runner = Runner(timeout=120, max_time=600, sandboxed=False)
     questions = {q["id"]: q for q in key_questions(exercise)}
     notebook = instructor_notebook(exercise)
     alternatives = ALTERNATIVES.get(exercise, {})
-    extra = [nbformat.v4.new_code_cell(f"alternative_{qid.replace('.', '_')} = {code}") for qid, code in alternatives.items()]
+    extra = [
+        nbformat.v4.new_code_cell(f"alternative_{qid.replace('.', '_')} = {code}")
+        for qid, code in alternatives.items()
+    ]
     notebook.cells += extra
-    names = [q["variable"] for q in questions.values()] + [f"alternative_{qid.replace('.', '_')}" for qid in alternatives]
+    names = [q["variable"] for q in questions.values()] + [
+        f"alternative_{qid.replace('.', '_')}" for qid in alternatives
+    ]
     runs = runner.run_on(notebook, names, data_sets)
     for number, (answers, problems) in enumerate(runs):
         where = "the stored tables" if number == 0 else f"relabelling {relabellings[number - 1]}"
@@ -319,7 +424,9 @@ def test_every_solution_answers_and_every_honest_alternative_scores_on_all_44_re
             if qid in alternatives:
                 entry = answers.get(f"alternative_{qid.replace('.', '_')}")
                 verdict = judge_plain(question, entry, [solution])
-                assert verdict.correct, f"{exercise} {qid}: the alternative is {verdict.status} on {where} ({entry})"
+                assert verdict.correct, (
+                    f"{exercise} {qid}: the alternative is {verdict.status} on {where} ({entry})"
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,11 +437,12 @@ def test_every_solution_answers_and_every_honest_alternative_scores_on_all_44_re
 def test_the_guides_the_readme_and_help_give_one_account_of_grading(capsys):
     from sourcekit_instructor.assign.generate import README_MARKS
     from sourcekit_instructor.grade import account
-    from sourcekit_instructor.grade.score import _verdict  # noqa: F401 - the grader writes the account's verdicts
 
     guide = (EXERCISES_DIR / "guides" / "_grading.md").read_text(encoding="utf-8")
     assert "{include} _generated/grading.md" in guide
-    assert (EXERCISES_DIR / "guides" / "_generated" / "grading.md").read_text(encoding="utf-8") == account.account_markdown()
+    assert (EXERCISES_DIR / "guides" / "_generated" / "grading.md").read_text(
+        encoding="utf-8"
+    ) == account.account_markdown()
     # The README's paragraph (account.SUMMARY) is rewritten by `make exercises`; the staleness test
     # in test_exercises.py holds it to the account, as it holds the generated guide pages.
     readme = (EXERCISES_DIR.parent / "README.md").read_text(encoding="utf-8")
@@ -342,11 +450,32 @@ def test_the_guides_the_readme_and_help_give_one_account_of_grading(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     helped = " ".join(capsys.readouterr().out.split())
-    verdicts = [account.RIGHT_ON_STORED, account.RIGHT_ON_BOTH, account.TYPED_ANSWER, account.WRONG, account.UNANSWERED, account.UNREADABLE, account.WRONG_FORM]
+    verdicts = [
+        account.RIGHT_ON_STORED,
+        account.RIGHT_ON_BOTH,
+        account.TYPED_ANSWER,
+        account.WRONG,
+        account.UNANSWERED,
+        account.UNREADABLE,
+        account.WRONG_FORM,
+    ]
     for verdict in verdicts:
         assert verdict in account.ACCOUNT and verdict in helped
-    for column in ("submission", "exercise", "status", "total", "possible", "problems", "held on", "(written)"):
+    for column in (
+        "submission",
+        "exercise",
+        "status",
+        "total",
+        "possible",
+        "problems",
+        "held on",
+        "(written)",
+    ):
         assert column in account.ACCOUNT and column in helped
-    # Nothing in the account is the old story (a fresh kernel, the students' checks, one exercise per folder).
-    for stale in ("fresh kernel", "exactly the checks the students saw", "every submission of one exercise"):
+    # None of the old story: a fresh kernel, the students' checks, one exercise per folder.
+    for stale in (
+        "fresh kernel",
+        "exactly the checks the students saw",
+        "every submission of one exercise",
+    ):
         assert stale not in guide + account.SUMMARY + account.ACCOUNT
