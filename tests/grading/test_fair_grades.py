@@ -6,8 +6,10 @@
 * Grading the same folder twice with the default flags gives byte-identical gradebooks.
 * Each instructor solution gives a readable answer on all 44 relabellings of the five documents,
   and honest alternative solutions (another way to compute, lists in another order, a dict's
-  keys) score full marks on every one of them (marked slow).
+  keys) score full marks on every one of them.
 * ``check()`` and the grader accept and refuse the same answer forms; the text-reuse helpers agree.
+
+The tests that run notebooks (the solutions, or the grader in its sandbox) are marked slow.
 """
 
 import contextlib
@@ -153,6 +155,7 @@ def checked(exercise, qid, variable, value, cell_source):
     return " ".join(output.getvalue().split())
 
 
+@pytest.mark.slow
 def test_check_warns_on_a_typed_computation_answer_and_welcomes_a_typed_reading_answer(
     stored_answers,
 ):
@@ -305,6 +308,7 @@ def graded_twice(tmp_path_factory, stored_answers):
     return runs, rows, (out.parent / "gradebook_summary.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_same_folder_graded_twice_with_default_flags_gives_byte_identical_gradebooks(
     graded_twice,
 ):
@@ -319,6 +323,7 @@ def test_the_same_folder_graded_twice_with_default_flags_gives_byte_identical_gr
     assert "WARNING" not in summary  # no warning about the instructor's solutions
 
 
+@pytest.mark.slow
 def test_a_typed_answer_scores_on_reading_questions_and_is_explained_on_computations(
     graded_twice,
 ):
