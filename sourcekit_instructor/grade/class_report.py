@@ -32,9 +32,10 @@ from pathlib import Path
 
 from sourcekit.checks import MOVES
 
+from .account import RIGHT_ON_BOTH, RIGHT_ON_STORED, TYPED_ANSWER, UNANSWERED, UNREADABLE, VARIANT_NOT_CHECKED, WRONG, WRONG_FORM
 from .feedback import Cycle, shown, teaching_feedback
 
-HELD_ORDER = ["both", "stored data only", "variant only", "neither", "wrong form", "unreadable", "unanswered"]
+HELD_ORDER = [RIGHT_ON_BOTH, RIGHT_ON_STORED, TYPED_ANSWER, VARIANT_NOT_CHECKED, WRONG, WRONG_FORM, UNREADABLE, UNANSWERED]
 
 
 def _number(text):
@@ -76,7 +77,7 @@ def class_tables(cycle: Cycle) -> dict:
                 move_points[move]["auto possible"] += points * len(mine)
             values, entry_of = Counter(), {}
             for row in mine:
-                if (_number(row.get(f"q{qid}")) or 0) >= points or row.get(f"q{qid} held on") == "stored data only":
+                if (_number(row.get(f"q{qid}")) or 0) >= points or row.get(f"q{qid} held on") == TYPED_ANSWER:
                     continue  # right, or right on the stored tables (not a wrong answer; a different lesson)
                 entry = cycle.answers.get(row["submission"], {}).get("answers", {}).get(qid)
                 if entry and "value" in entry:

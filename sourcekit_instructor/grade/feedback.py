@@ -28,19 +28,19 @@ from pathlib import Path
 
 from sourcekit.checks import UNANSWERED, judge, load_key
 
+from .account import RIGHT_ON_BOTH, RIGHT_ON_STORED, TYPED_ANSWER, UNANSWERED as NOT_ANSWERED, UNREADABLE, VARIANT_NOT_CHECKED, WRONG, WRONG_FORM
 from .written import rubrics_of, written_answers_path
 
-#: What the gradebook's "held on" column says, in words for the student.
+#: What the gradebook's "held on" column says (the verdicts of :mod:`.account`), in words for the student.
 HELD_WORDS = {
-    "both": "Right: it holds on the stored tables and on the relabelled copy.",
-    "stored data only": "Right on the stored tables, not on the relabelled copy: the same code, run on a copy of the tables with the documents relabelled and the rows shuffled, did not give that copy's answer, so it earned no points.",
-    "variant only": "Right on the relabelled copy, not on the stored tables, so it earned no points.",
-    "neither": "Not right.",
-    "unanswered": "Not answered.",
-    "wrong form": "Not in the form the question asks for.",
-    "unreadable": "The answer could not be read after the notebook ran.",
-    "stored data (variant not checkable)": "Right on the stored tables (this question is not checked on the relabelled copy).",
-    "neither (variant not checkable)": "Not right.",
+    RIGHT_ON_STORED: "Right.",
+    RIGHT_ON_BOTH: "Right: it holds on the stored tables and on the relabelled copy.",
+    TYPED_ANSWER: "Right on the stored tables, not on the relabelled copy: this question asks you to compute its answer, and the same code, run on a copy of the tables with the documents relabelled and the rows shuffled, did not give that copy's answer (a typed-in value, or code that names a document or row by its stored id), so it earned no points.",
+    VARIANT_NOT_CHECKED: "Right on the stored tables (this question could not be checked on the relabelled copy).",
+    WRONG: "Not right.",
+    NOT_ANSWERED: "Not answered.",
+    WRONG_FORM: "Not in the form the question asks for.",
+    UNREADABLE: "The answer could not be read after the notebook ran.",
 }
 
 

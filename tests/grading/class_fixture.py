@@ -11,6 +11,7 @@ import json
 import random
 from pathlib import Path
 
+from sourcekit_instructor.grade.account import RIGHT_ON_BOTH, RIGHT_ON_STORED, TYPED_ANSWER, WRONG
 from sourcekit_instructor.grade.written import rubrics_of
 
 EXERCISES = ("background", "the_battle", "casualty_reporting", "international_reaction", "provenance")
@@ -199,12 +200,15 @@ def gradebook_rows(records: list, seed: int = 7) -> list:
                 right, hinted = known[qid]["right"], known[qid]["hinted"]
                 if right and draw < 0.65:
                     row.answers[qid], row.scores[qid] = {"value": right[0]}, points
-                    row.held[qid] = "both" if rng.random() < 0.93 else "stored data only"
-                    if row.held[qid] != "both":
+                    if question.get("graded_on") == "stored":
+                        row.held[qid] = RIGHT_ON_STORED
+                    else:
+                        row.held[qid] = RIGHT_ON_BOTH if rng.random() < 0.7 else TYPED_ANSWER
+                    if row.held[qid] == TYPED_ANSWER:
                         row.scores[qid] = 0
                 elif draw < 0.9:
                     value = rng.choice(hinted) if hinted and rng.random() < 0.8 else ("not a real answer" if question["form"] in ("text", "word") else 999999 if "number" in question["form"] else "999")
-                    row.answers[qid], row.scores[qid], row.held[qid] = {"value": value}, 0, "neither"
+                    row.answers[qid], row.scores[qid], row.held[qid] = {"value": value}, 0, WRONG
                 else:
                     row.answers[qid], row.scores[qid], row.held[qid] = {"unanswered": True}, 0, "unanswered"
             seen[record["submission"]] = row

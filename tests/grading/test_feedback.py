@@ -5,6 +5,7 @@ import zipfile
 from html.parser import HTMLParser
 
 from sourcekit.checks import judge, load_key
+from sourcekit_instructor.grade.account import RIGHT_ON_BOTH, TYPED_ANSWER
 from sourcekit_instructor.grade.feedback import answers_file_path, write_answers, write_feedback
 from sourcekit_instructor.review.store import GradeStore, review_db_path
 
@@ -69,14 +70,14 @@ def test_one_page_per_submission_with_every_question_its_result_and_feedback(tmp
         for record in written:
             assert f"Question {record['question']} (" in text and ", written," in text
     # Words for where an answer held, including the relabelled copy.
-    held_texts = {held: [] for held in ("both", "stored data only")}
+    held_texts = {held: [] for held in (RIGHT_ON_BOTH, TYPED_ANSWER)}
     for row, name in zip(rows, names):
         for qid, held in row.held.items():
             if held in held_texts:
                 held_texts[held].append((folder / name).read_text(encoding="utf-8"))
-    assert held_texts["stored data only"], "the fixture has an answer right on the stored tables only"
-    assert all("Right on the stored tables, not on the relabelled copy" in t for t in held_texts["stored data only"])
-    assert all("Right: it holds on the stored tables and on the relabelled copy." in t for t in held_texts["both"])
+    assert held_texts[TYPED_ANSWER], "the fixture has an answer right on the stored tables only"
+    assert all("Right on the stored tables, not on the relabelled copy" in t for t in held_texts[TYPED_ANSWER])
+    assert all("Right: it holds on the stored tables and on the relabelled copy." in t for t in held_texts[RIGHT_ON_BOTH])
 
     # The graded written answer: criteria met, points, comment; the hostile one shown as text.
     first = (folder / names[0]).read_text(encoding="utf-8")
