@@ -6,7 +6,6 @@ comparing texts, drawing charts -- lives here, so that each fact has one
 implementation as well as one source of truth (the CSV).
 """
 
-from .errors import DataError
 from .data import (
     document_id,
     load_all_tables,
@@ -20,8 +19,9 @@ from .data import (
     read_source_text,
     source_texts,
 )
-from .names import count_name_forms, name_usage_by_voice, name_usage_table
 from .display import show_tables_whole
+from .errors import DataError
+from .names import count_name_forms, name_usage_by_voice, name_usage_table
 
 # Every notebook imports the package, so this one call keeps every table a reader sees uncut.
 show_tables_whole()

@@ -22,7 +22,15 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from .charts import FIGURE_WIDTH, OKABE_ITO, TEXT_SIZE, TITLE_SIZE, make_room_for_labels, side_colour, side_marker
+from .charts import (
+    FIGURE_WIDTH,
+    OKABE_ITO,
+    TEXT_SIZE,
+    TITLE_SIZE,
+    make_room_for_labels,
+    side_colour,
+    side_marker,
+)
 
 #: Qualifiers whose number is a bound the true figure does not reach
 #: ("more than 80" excludes 80, "nearly 1,200" excludes 1,200). They are
@@ -31,7 +39,6 @@ EXCLUSIVE_QUALIFIERS = ("more than", "nearly", "almost")
 
 #: The order and headings of the counted groups, broadest first.
 GROUP_TITLES = {"all": "All deaths", "military": "Military deaths", "civilian": "Civilian deaths"}
-
 
 
 def format_count(value) -> str:
@@ -154,7 +161,9 @@ def range_segments(claims: pd.DataFrame, limits: tuple) -> pd.DataFrame:
 def _ordered(claims):
     order = {group: position for position, group in enumerate(GROUP_TITLES)}
     return claims.assign(_group=claims["counted_group"].map(order)).sort_values(
-        ["_group", "as_of", "source_id", "value_stated"], ascending=[True, True, True, False], kind="stable"
+        ["_group", "as_of", "source_id", "value_stated"],
+        ascending=[True, True, True, False],
+        kind="stable",
     )
 
 
@@ -181,15 +190,36 @@ def _draw_one_range(ax, y, row, segment, part_label, limits):
             "",
             xy=(tail, y),
             xytext=(bound, y),
-            arrowprops={"arrowstyle": "-|>", "linestyle": (0, (3, 2)), "color": colour, "linewidth": 1.6, "shrinkA": 0, "shrinkB": 0},
+            arrowprops={
+                "arrowstyle": "-|>",
+                "linestyle": (0, (3, 2)),
+                "color": colour,
+                "linewidth": 1.6,
+                "shrinkA": 0,
+                "shrinkB": 0,
+            },
             gid=f"{row['claim_id']}-open-{'left' if segment['open_left'] else 'right'}",
         )
     else:
-        ax.plot([segment["start"], segment["end"]], [y, y], solid_capstyle="butt", **style, gid=f"{row['claim_id']}-bar")
+        ax.plot(
+            [segment["start"], segment["end"]],
+            [y, y],
+            solid_capstyle="butt",
+            **style,
+            gid=f"{row['claim_id']}-bar",
+        )
     face = colour if segment["bound_included"] else "white"
     ax.plot(
-        [bound], [y], marker=marker, markersize=9, markerfacecolor=face, markeredgecolor=colour,
-        markeredgewidth=1.8, linestyle="none", gid=row["claim_id"], zorder=3,
+        [bound],
+        [y],
+        marker=marker,
+        markersize=9,
+        markerfacecolor=face,
+        markeredgecolor=colour,
+        markeredgewidth=1.8,
+        linestyle="none",
+        gid=row["claim_id"],
+        zorder=3,
     )
     label = claim_wording(row) + (f" (part of {part_label})" if part_label else "")
     # The words go on the side of the marker away from the arrow, so that
@@ -203,13 +233,26 @@ def _draw_one_range(ax, y, row, segment, part_label, limits):
         offset, align = (-9, 0), {"ha": "right", "va": "center"}
     else:
         offset, align = (2, -8), {"ha": "left", "va": "top"}
-    ax.annotate(label, xy=(bound, y), xytext=offset, textcoords="offset points", fontsize=TEXT_SIZE, **align)
+    ax.annotate(
+        label,
+        xy=(bound, y),
+        xytext=offset,
+        textcoords="offset points",
+        fontsize=TEXT_SIZE,
+        **align,
+    )
     # Who says it, in which document, as of when: a line above the bar rather
     # than a y-axis label, so the axis keeps the whole width on a phone.
     ax.annotate(
         f"{short_claimant(row['claimant'], width=200)} ({row['source_id']}, {format_as_of(row['as_of'], row['as_of_precision'])})",
-        xy=(0, y), xycoords=("axes fraction", "data"), xytext=(0, 10), textcoords="offset points",
-        ha="left", va="bottom", fontsize=TEXT_SIZE, color=OKABE_ITO["black"],
+        xy=(0, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(0, 10),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=TEXT_SIZE,
+        color=OKABE_ITO["black"],
     )
 
 
@@ -232,7 +275,9 @@ def plot_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
         raise ValueError("no casualty figures to draw: the selection is empty")
     wars = set(claims["conflict"])
     if len(wars) > 1:
-        raise ValueError(f"figures from different wars ({', '.join(sorted(wars))}) should not share an axis; draw each war on its own")
+        raise ValueError(
+            f"figures from different wars ({', '.join(sorted(wars))}) should not share an axis; draw each war on its own"
+        )
     limits = limits or axis_limits(claims)
     claims = _ordered(claims)
     groups = [group for _, group in claims.groupby("_group", sort=True)]
@@ -240,7 +285,11 @@ def plot_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
     wording = claims.set_index("claim_id").apply(claim_wording, axis=1)
     heights = [len(group) for group in groups]
     fig, axes = plt.subplots(
-        len(groups), 1, sharex=True, squeeze=False, layout="constrained",
+        len(groups),
+        1,
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
         figsize=(FIGURE_WIDTH, 0.7 * sum(heights) + 0.5 * len(groups) + 1.1),
         gridspec_kw={"height_ratios": [h + 0.3 for h in heights]},
     )
@@ -248,7 +297,14 @@ def plot_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
         segments = range_segments(group, limits).set_index("claim_id")
         for y, (_, row) in enumerate(group.iterrows()):
             whole = part_of[row["claim_id"]]
-            _draw_one_range(ax, y, row, segments.loc[row["claim_id"]], None if pd.isna(whole) else wording[whole], limits)
+            _draw_one_range(
+                ax,
+                y,
+                row,
+                segments.loc[row["claim_id"]],
+                None if pd.isna(whole) else wording[whole],
+                limits,
+            )
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.set_ylim(len(group) - 0.55, -0.95)
@@ -261,30 +317,58 @@ def plot_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
     bottom.xaxis.set_major_locator(LogLocator(base=10))
     bottom.xaxis.set_major_formatter(FuncFormatter(lambda value, _: format_count(value)))
     bottom.xaxis.set_minor_formatter(NullFormatter())
-    bottom.set_xlabel(f"deaths in the {claims['conflict'].iloc[0]}\n(logarithmic scale: each step is ten times the last)", fontsize=TEXT_SIZE)
+    bottom.set_xlabel(
+        f"deaths in the {claims['conflict'].iloc[0]}\n(logarithmic scale: each step is ten times the last)",
+        fontsize=TEXT_SIZE,
+    )
     if title:
         fig.suptitle(title, x=0.02, ha="left", fontsize=TITLE_SIZE, fontweight="bold")
     fig.legend(
-        handles=_legend_handles(claims), loc="outside lower center", ncol=2, fontsize=TEXT_SIZE,
-        handlelength=2.2, columnspacing=1.2,
+        handles=_legend_handles(claims),
+        loc="outside lower center",
+        ncol=2,
+        fontsize=TEXT_SIZE,
+        handlelength=2.2,
+        columnspacing=1.2,
     )
     return fig
 
 
 def _claim_label(side: str) -> str:
     """A legend entry for a claimant's side, short enough for two columns on a phone: "Russian claim"."""
-    return {"third party": "third-party claim", "outlet": "the outlet's claim", "document": "the document's claim"}.get(side, f"{side} claim")
+    return {
+        "third party": "third-party claim",
+        "outlet": "the outlet's claim",
+        "document": "the document's claim",
+    }.get(side, f"{side} claim")
 
 
 def _legend_handles(claims):
     sides = list(dict.fromkeys(claims["claimant_side"]))
     handles = [
-        Line2D([], [], marker=side_marker(side), color=side_colour(side), linestyle="none", markersize=8, label=_claim_label(side))
+        Line2D(
+            [],
+            [],
+            marker=side_marker(side),
+            color=side_colour(side),
+            linestyle="none",
+            markersize=8,
+            label=_claim_label(side),
+        )
         for side in sides
     ]
     grey = OKABE_ITO["black"]
     handles += [
-        Line2D([], [], marker="o", color=grey, markerfacecolor="white", linestyle="none", markersize=8, label="bound not reached"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=grey,
+            markerfacecolor="white",
+            linestyle="none",
+            markersize=8,
+            label="bound not reached",
+        ),
         Line2D([], [], color=grey, linestyle=(0, (3, 2)), label="no bound given"),
     ]
     return handles
@@ -308,13 +392,21 @@ def describe_claims(claims: pd.DataFrame) -> str:
             + ("" if pd.isna(whole) else f", part of the {wording[whole]}")
             + f" (document {row['source_id']}, as of {format_as_of(row['as_of'], row['as_of_precision'])})"
         )
-    groups = "; ".join(dict.fromkeys(_group_title(group) for _, group in _ordered(claims).groupby("_group")))
+    groups = "; ".join(
+        dict.fromkeys(_group_title(group) for _, group in _ordered(claims).groupby("_group"))
+    )
     wars = ", ".join(sorted(set(claims["conflict"])))
     count = len(claims)
-    return f"{count} figure{'s' if count != 1 else ''} for the {wars} ({groups}), each drawn as the range its wording allows: " + "; ".join(parts) + "."
+    return (
+        f"{count} figure{'s' if count != 1 else ''} for the {wars} ({groups}), each drawn as the range its wording allows: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
-def running_total_check(claims: pd.DataFrame, total_id: str, new_id: str, earlier_id: str) -> pd.Series:
+def running_total_check(
+    claims: pd.DataFrame, total_id: str, new_id: str, earlier_id: str
+) -> pd.Series:
     """Work back from a later running total to the day before, and test an earlier figure.
 
     When a document says "44 died, raising the toll to 1,221", the toll before
@@ -326,32 +418,49 @@ def running_total_check(claims: pd.DataFrame, total_id: str, new_id: str, earlie
     rows = claims.set_index("claim_id")
     for claim_id in (total_id, new_id, earlier_id):
         if claim_id not in rows.index:
-            raise KeyError(f"no claim {claim_id!r} in the casualty table; known ids: {', '.join(rows.index)}")
+            raise KeyError(
+                f"no claim {claim_id!r} in the casualty table; known ids: {', '.join(rows.index)}"
+            )
     total, new, earlier = rows.loc[total_id], rows.loc[new_id], rows.loc[earlier_id]
     for name, row in (("new", new), ("earlier", earlier)):
-        if (row["counted_group"], row["counted_side"]) != (total["counted_group"], total["counted_side"]):
-            raise ValueError(f"{name} figure counts {row['counted_group']} deaths on the {row['counted_side']} side; the total counts {total['counted_group']} deaths on the {total['counted_side']} side")
-    if pd.isna(total["value_min"]) or total["value_min"] != total["value_max"] or new["value_min"] != new["value_max"]:
+        if (row["counted_group"], row["counted_side"]) != (
+            total["counted_group"],
+            total["counted_side"],
+        ):
+            raise ValueError(
+                f"{name} figure counts {row['counted_group']} deaths on the {row['counted_side']} side; the total counts {total['counted_group']} deaths on the {total['counted_side']} side"
+            )
+    if (
+        pd.isna(total["value_min"])
+        or total["value_min"] != total["value_max"]
+        or new["value_min"] != new["value_max"]
+    ):
         raise ValueError("working back needs an exact total and an exact number of new deaths")
     if earlier["as_of"] > total["as_of"]:
-        raise ValueError(f"the earlier figure ({earlier_id}) is dated after the total ({total_id})")
+        raise ValueError(
+            f"the earlier figure ({earlier_id}) is dated after the total ({total_id})"
+        )
     implied = int(total["value_min"]) - int(new["value_min"])
     low, high = earlier["value_min"], earlier["value_max"]
     exclusive = earlier["qualifier"] in EXCLUSIVE_QUALIFIERS
     above_low = pd.isna(low) or (implied > low if exclusive else implied >= low)
     below_high = pd.isna(high) or (implied < high if exclusive else implied <= high)
     nearest_bound = high if not pd.isna(high) else low
-    return pd.Series({
-        "total": int(total["value_min"]),
-        "total_claim": total_id,
-        "new": int(new["value_min"]),
-        "new_claim": new_id,
-        "implied_earlier": implied,
-        "earlier_claim": earlier_id,
-        "earlier_wording": claim_wording(earlier),
-        "fits": bool(above_low and below_high),
-        "distance_to_bound": abs(int(nearest_bound) - implied),
-    }, name="working back", dtype=object)
+    return pd.Series(
+        {
+            "total": int(total["value_min"]),
+            "total_claim": total_id,
+            "new": int(new["value_min"]),
+            "new_claim": new_id,
+            "implied_earlier": implied,
+            "earlier_claim": earlier_id,
+            "earlier_wording": claim_wording(earlier),
+            "fits": bool(above_low and below_high),
+            "distance_to_bound": abs(int(nearest_bound) - implied),
+        },
+        name="working back",
+        dtype=object,
+    )
 
 
 def plot_running_total_check(claims: pd.DataFrame, check):
@@ -363,48 +472,140 @@ def plot_running_total_check(claims: pd.DataFrame, check):
     """
     rows = claims.set_index("claim_id")
     total, earlier = rows.loc[check["total_claim"]], rows.loc[check["earlier_claim"]]
-    values = [check["total"], check["implied_earlier"]] + [int(v) for v in (earlier["value_min"], earlier["value_max"]) if not pd.isna(v)]
+    values = [check["total"], check["implied_earlier"]] + [
+        int(v) for v in (earlier["value_min"], earlier["value_max"]) if not pd.isna(v)
+    ]
     margin = max(20, (max(values) - min(values)) * 0.6)
     bottom, top = min(values) - 2 * margin, max(values) + margin
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.4), layout="constrained")
-    dates = [format_as_of(earlier["as_of"], earlier["as_of_precision"]), format_as_of(total["as_of"], total["as_of_precision"])]
+    dates = [
+        format_as_of(earlier["as_of"], earlier["as_of_precision"]),
+        format_as_of(total["as_of"], total["as_of_precision"]),
+    ]
     x_earlier, x_total = 0.0, 1.0
 
     # The earlier figure, with its open end running off the bottom of the axis.
     colour = side_colour(earlier["claimant_side"])
     bound = earlier["value_max"] if pd.isna(earlier["value_min"]) else earlier["value_min"]
     open_down = pd.isna(earlier["value_min"])
-    ax.annotate("", xy=(x_earlier - 0.1, bottom if open_down else top), xytext=(x_earlier - 0.1, int(bound)),
-                arrowprops={"arrowstyle": "-|>", "linestyle": (0, (3, 2)), "color": colour, "linewidth": 1.6, "shrinkA": 0, "shrinkB": 0},
-                gid=f"{check['earlier_claim']}-open-{'down' if open_down else 'up'}")
+    ax.annotate(
+        "",
+        xy=(x_earlier - 0.1, bottom if open_down else top),
+        xytext=(x_earlier - 0.1, int(bound)),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "linestyle": (0, (3, 2)),
+            "color": colour,
+            "linewidth": 1.6,
+            "shrinkA": 0,
+            "shrinkB": 0,
+        },
+        gid=f"{check['earlier_claim']}-open-{'down' if open_down else 'up'}",
+    )
     included = earlier["qualifier"] not in EXCLUSIVE_QUALIFIERS
-    ax.plot([x_earlier - 0.1], [int(bound)], marker=side_marker(earlier["claimant_side"]), markersize=10, linestyle="none",
-            markerfacecolor=colour if included else "white", markeredgecolor=colour, markeredgewidth=1.8, gid=check["earlier_claim"], zorder=3)
+    ax.plot(
+        [x_earlier - 0.1],
+        [int(bound)],
+        marker=side_marker(earlier["claimant_side"]),
+        markersize=10,
+        linestyle="none",
+        markerfacecolor=colour if included else "white",
+        markeredgecolor=colour,
+        markeredgewidth=1.8,
+        gid=check["earlier_claim"],
+        zorder=3,
+    )
     labels = []
-    labels.append(ax.annotate(f"{check['earlier_wording']}\n(document {earlier['source_id']})", xy=(x_earlier - 0.1, int(bound)),
-                xytext=(0, 10), textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_SIZE))
+    labels.append(
+        ax.annotate(
+            f"{check['earlier_wording']}\n(document {earlier['source_id']})",
+            xy=(x_earlier - 0.1, int(bound)),
+            xytext=(0, 10),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=TEXT_SIZE,
+        )
+    )
 
     # The later total.
     colour = side_colour(total["claimant_side"])
-    ax.plot([x_total], [check["total"]], marker=side_marker(total["claimant_side"]), markersize=10, color=colour, linestyle="none", gid=check["total_claim"], zorder=3)
-    labels.append(ax.annotate(f"{format_count(check['total'])}\n(document {total['source_id']})", xy=(x_total, check["total"]),
-                xytext=(10, 0), textcoords="offset points", ha="left", va="center", fontsize=TEXT_SIZE))
+    ax.plot(
+        [x_total],
+        [check["total"]],
+        marker=side_marker(total["claimant_side"]),
+        markersize=10,
+        color=colour,
+        linestyle="none",
+        gid=check["total_claim"],
+        zorder=3,
+    )
+    labels.append(
+        ax.annotate(
+            f"{format_count(check['total'])}\n(document {total['source_id']})",
+            xy=(x_total, check["total"]),
+            xytext=(10, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=TEXT_SIZE,
+        )
+    )
 
     # Working back: the total minus the new deaths.
-    ax.annotate("", xy=(x_earlier + 0.1, check["implied_earlier"]), xytext=(x_total, check["total"]),
-                arrowprops={"arrowstyle": "-|>", "color": OKABE_ITO["black"], "linewidth": 1.2, "shrinkA": 6, "shrinkB": 6})
+    ax.annotate(
+        "",
+        xy=(x_earlier + 0.1, check["implied_earlier"]),
+        xytext=(x_total, check["total"]),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": OKABE_ITO["black"],
+            "linewidth": 1.2,
+            "shrinkA": 6,
+            "shrinkB": 6,
+        },
+    )
     middle = ((x_earlier + 0.1 + x_total) / 2, (check["implied_earlier"] + check["total"]) / 2)
-    labels.append(ax.annotate(f"minus {format_count(check['new'])} new deaths", xy=middle, xytext=(4, -14), textcoords="offset points",
-                ha="left", va="top", fontsize=TEXT_SIZE))
-    ax.plot([x_earlier + 0.1], [check["implied_earlier"]], marker="*", markersize=14, color=OKABE_ITO["black"], linestyle="none", gid="implied-earlier", zorder=3)
-    labels.append(ax.annotate(f"{format_count(check['total'])} − {format_count(check['new'])}\n= {format_count(check['implied_earlier'])} (computed)",
-                xy=(x_earlier + 0.1, check["implied_earlier"]), xytext=(10, -4), textcoords="offset points", ha="left", va="top", fontsize=TEXT_SIZE))
+    labels.append(
+        ax.annotate(
+            f"minus {format_count(check['new'])} new deaths",
+            xy=middle,
+            xytext=(4, -14),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=TEXT_SIZE,
+        )
+    )
+    ax.plot(
+        [x_earlier + 0.1],
+        [check["implied_earlier"]],
+        marker="*",
+        markersize=14,
+        color=OKABE_ITO["black"],
+        linestyle="none",
+        gid="implied-earlier",
+        zorder=3,
+    )
+    labels.append(
+        ax.annotate(
+            f"{format_count(check['total'])} − {format_count(check['new'])}\n= {format_count(check['implied_earlier'])} (computed)",
+            xy=(x_earlier + 0.1, check["implied_earlier"]),
+            xytext=(10, -4),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=TEXT_SIZE,
+        )
+    )
 
     ax.set_xticks([x_earlier, x_total], dates)
     ax.set_xlim(-0.7, 1.6)
     ax.set_ylim(bottom, top)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_count(value)))
-    ax.set_ylabel(f"{total['counted_group']} deaths, {total['counted_side']} side", fontsize=TEXT_SIZE)
+    ax.set_ylabel(
+        f"{total['counted_group']} deaths, {total['counted_side']} side", fontsize=TEXT_SIZE
+    )
     ax.grid(axis="y", color=OKABE_ITO["grey"], alpha=0.25)
     ax.set_axisbelow(True)
     # The y limits stay: the open end's arrow runs to the bottom one.
@@ -421,12 +622,16 @@ def claim_quotes(claims: pd.DataFrame, claim_ids):
     rows = claims.set_index("claim_id")
     unknown = [claim_id for claim_id in claim_ids if claim_id not in rows.index]
     if unknown:
-        raise KeyError(f"no claim {', '.join(map(repr, unknown))} in the casualty table; known ids: {', '.join(rows.index)}")
+        raise KeyError(
+            f"no claim {', '.join(map(repr, unknown))} in the casualty table; known ids: {', '.join(rows.index)}"
+        )
     # Two columns only, so the quotes keep a readable width on a phone.
-    table = pd.DataFrame({"document": rows.loc[claim_ids, "source_id"], "quote": rows.loc[claim_ids, "quote"]})
-    return table.style.set_properties(**{"text-align": "left", "white-space": "normal"}).set_table_styles(
-        [{"selector": "th", "props": [("text-align", "left")]}]
+    table = pd.DataFrame(
+        {"document": rows.loc[claim_ids, "source_id"], "quote": rows.loc[claim_ids, "quote"]}
     )
+    return table.style.set_properties(
+        **{"text-align": "left", "white-space": "normal"}
+    ).set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
 
 
 def explorer_views(claims: pd.DataFrame):
@@ -443,7 +648,8 @@ def explorer_views(claims: pd.DataFrame):
     limits = axis_limits(current)
     groups = [group for group in GROUP_TITLES if group in set(current["counted_group"])]
     views, alt_texts = views_by(
-        current, "counted_group",
+        current,
+        "counted_group",
         draw=lambda part: plot_claim_ranges(part, limits=limits),
         describe=describe_claims,
         labels={group: f"2020 war: {GROUP_TITLES[group].lower()}" for group in groups},

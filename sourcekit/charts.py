@@ -55,7 +55,19 @@ SIDE_MARKERS = {
 }
 
 #: A sequence for categories that are not sides (documents, kinds of reaction).
-SEQUENCE = [OKABE_ITO[name] for name in ("blue", "orange", "bluish green", "reddish purple", "sky blue", "vermillion", "yellow", "black")]
+SEQUENCE = [
+    OKABE_ITO[name]
+    for name in (
+        "blue",
+        "orange",
+        "bluish green",
+        "reddish purple",
+        "sky blue",
+        "vermillion",
+        "yellow",
+        "black",
+    )
+]
 
 
 def side_colour(side: str) -> str:
@@ -167,10 +179,16 @@ def make_room_for_labels(ax, texts, axis: str = "both", rounds: int = 3):
     for _ in range(rounds):
         figure.canvas.draw()
         # A few points of air around the labels, measured on the page, not in data units.
-        union = Bbox.union([text.get_window_extent().padded(4 * figure.dpi / 72) for text in texts])
+        union = Bbox.union(
+            [text.get_window_extent().padded(4 * figure.dpi / 72) for text in texts]
+        )
         (ax0, ay0), (ax1, ay1) = ax.transData.inverted().transform(union.get_points())
-        x_limits = _grow(ax.get_xlim(), sorted((ax0, ax1))) if axis in ("x", "both") else ax.get_xlim()
-        y_limits = _grow(ax.get_ylim(), sorted((ay0, ay1))) if axis in ("y", "both") else ax.get_ylim()
+        x_limits = (
+            _grow(ax.get_xlim(), sorted((ax0, ax1))) if axis in ("x", "both") else ax.get_xlim()
+        )
+        y_limits = (
+            _grow(ax.get_ylim(), sorted((ay0, ay1))) if axis in ("y", "both") else ax.get_ylim()
+        )
         if (x_limits, y_limits) == (ax.get_xlim(), ax.get_ylim()):
             break
         ax.set_xlim(*x_limits)

@@ -93,7 +93,9 @@ def _describe(value) -> str:
 
 #: What the check and the grader both say of a generator, ``filter``, ``map`` or ``reversed`` answer:
 #: it can be read only once (the check would use it up, leaving nothing for the grade).
-ONE_SHOT_ANSWER = "a {kind} can be read only once (checking it would use it up): wrap it in list(...)"
+ONE_SHOT_ANSWER = (
+    "a {kind} can be read only once (checking it would use it up): wrap it in list(...)"
+)
 
 
 def one_shot_problem(value):
@@ -118,13 +120,19 @@ def _as_sequence(value, what: str) -> list:
         if len(parts) > 1:
             # "001, 003" typed as one string: show the same items, each a string of its own.
             suggestion = "[" + ", ".join(repr(part) for part in parts) + "]"
-            raise AnswerFormError(f"expected {what}, but got one piece of text {value!r}: make each item a string of its own, in a list, like {suggestion}")
-        raise AnswerFormError(f"expected {what}, but got a single piece of text {value!r}: put it in a list, like [{value!r}]")
+            raise AnswerFormError(
+                f"expected {what}, but got one piece of text {value!r}: make each item a string of its own, in a list, like {suggestion}"
+            )
+        raise AnswerFormError(
+            f"expected {what}, but got a single piece of text {value!r}: put it in a list, like [{value!r}]"
+        )
     if isinstance(value, dict):
         raise AnswerFormError(f"expected {what}, but got a dict; give the values in a list")
     if isinstance(value, (numbers.Number, bool)) or value is None:
         raise AnswerFormError(f"expected {what}, but got {_describe(value)}")
-    if hasattr(value, "tolist") and callable(value.tolist):  # NumPy arrays, pandas Series and Index
+    if hasattr(value, "tolist") and callable(
+        value.tolist
+    ):  # NumPy arrays, pandas Series and Index
         value = value.tolist()
     try:
         items = list(value)
@@ -151,12 +159,18 @@ def known_source_ids() -> tuple:
 
 def _source_id(value) -> str:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        raise AnswerFormError(f"source ids are text with three digits, like '{value:03d}', not the number {value}: put quotes around them")
+        raise AnswerFormError(
+            f"source ids are text with three digits, like '{value:03d}', not the number {value}: put quotes around them"
+        )
     text = _as_text(value, "a source id like '002'").strip()
     if re.fullmatch(r"\d{1,2}", text):
-        raise AnswerFormError(f"source ids have three digits: write '{int(text):03d}', not {text!r}")
+        raise AnswerFormError(
+            f"source ids have three digits: write '{int(text):03d}', not {text!r}"
+        )
     if text not in known_source_ids():
-        raise AnswerFormError(f"{text!r} is not a source id; the documents are {', '.join(repr(i) for i in known_source_ids())}")
+        raise AnswerFormError(
+            f"{text!r} is not a source id; the documents are {', '.join(repr(i) for i in known_source_ids())}"
+        )
     return text
 
 
@@ -164,7 +178,9 @@ def _row_id(prefix: str):
     def read(value) -> str:
         text = _as_text(value, f"a row id like '{prefix}01'").strip().upper()
         if not re.fullmatch(rf"{re.escape(prefix)}\d+", text):
-            raise AnswerFormError(f"{value!r} is not a row id of this table; they look like '{prefix}01', '{prefix}12'")
+            raise AnswerFormError(
+                f"{value!r} is not a row id of this table; they look like '{prefix}01', '{prefix}12'"
+            )
         return text
 
     return read
@@ -179,10 +195,14 @@ def _whole_number(value) -> int:
         return int(value)
     if isinstance(value, numbers.Real):
         if math.isnan(value):
-            raise AnswerFormError("expected a whole number, but got NaN (a missing value): check the rows you selected are not empty")
+            raise AnswerFormError(
+                "expected a whole number, but got NaN (a missing value): check the rows you selected are not empty"
+            )
         if float(value).is_integer():
             return int(value)
-        raise AnswerFormError(f"expected a whole number, but got {value}: round it first, e.g. round({value})")
+        raise AnswerFormError(
+            f"expected a whole number, but got {value}: round it first, e.g. round({value})"
+        )
     if _is_text(value):
         raise AnswerFormError(f"expected a number, but got the text {value!r}: remove the quotes")
     raise AnswerFormError(f"expected a whole number, but got {_describe(value)}")
@@ -218,7 +238,9 @@ def _read_source_ids(value):
 def _read_pair(value):
     items = _as_sequence(value, "a pair of source ids")
     if len(items) != 2:
-        raise AnswerFormError(f"expected a pair of two source ids, like ('000', '004'), but got {len(items)} item(s)")
+        raise AnswerFormError(
+            f"expected a pair of two source ids, like ('000', '004'), but got {len(items)} item(s)"
+        )
     pair = sorted(_source_id(item) for item in items)
     if pair[0] == pair[1]:
         raise AnswerFormError("a pair needs two different documents")
@@ -233,7 +255,9 @@ def _read_pairs(value):
 def _read_whole_number_pair(value):
     items = _as_sequence(value, "a pair of whole numbers")
     if len(items) != 2:
-        raise AnswerFormError(f"expected two whole numbers, (lowest, highest), but got {len(items)} item(s)")
+        raise AnswerFormError(
+            f"expected two whole numbers, (lowest, highest), but got {len(items)} item(s)"
+        )
     return [_whole_number(item) for item in items]
 
 
@@ -259,16 +283,45 @@ FORMS = {
     form.name: form
     for form in (
         Form("source_id", "one source id, as text", ("'000'", "'004'"), _source_id),
-        Form("source_ids", "a list of source ids", ("['000', '004']", "['001', '002']"), _read_source_ids),
-        Form("source_id_pair", "a pair of two source ids", ("('000', '004')", "('001', '002')"), _read_pair),
-        Form("source_id_pairs", "a list of pairs of source ids", ("[('000', '004'), ('001', '002')]", "[('000', '001')]"), _read_pairs),
+        Form(
+            "source_ids",
+            "a list of source ids",
+            ("['000', '004']", "['001', '002']"),
+            _read_source_ids,
+        ),
+        Form(
+            "source_id_pair",
+            "a pair of two source ids",
+            ("('000', '004')", "('001', '002')"),
+            _read_pair,
+        ),
+        Form(
+            "source_id_pairs",
+            "a list of pairs of source ids",
+            ("[('000', '004'), ('001', '002')]", "[('000', '001')]"),
+            _read_pairs,
+        ),
         Form("whole_number", "a whole number (an int, no quotes)", ("7", "12"), _whole_number),
-        Form("whole_number_pair", "two whole numbers, (lowest, highest)", ("(10, 20)", "(1, 2)"), _read_whole_number_pair),
+        Form(
+            "whole_number_pair",
+            "two whole numbers, (lowest, highest)",
+            ("(10, 20)", "(1, 2)"),
+            _read_whole_number_pair,
+        ),
         Form("text", "a piece of text in quotes", ("'the Kremlin'", "'Al Jazeera'"), _read_text),
-        Form("texts", "a list of pieces of text", ("['Russian']", "['third party', 'outlet']"), _read_texts),
+        Form(
+            "texts",
+            "a list of pieces of text",
+            ("['Russian']", "['third party', 'outlet']"),
+            _read_texts,
+        ),
         Form("word", "a single word in quotes", ("'soldiers'", "'city'"), _read_word),
-        Form("claim_id", "one claim id from casualty_claims.csv", ("'C01'", "'C02'"), _row_id("C")),
-        Form("reaction_id", "one reaction id from reactions.csv", ("'R01'", "'R02'"), _row_id("R")),
+        Form(
+            "claim_id", "one claim id from casualty_claims.csv", ("'C01'", "'C02'"), _row_id("C")
+        ),
+        Form(
+            "reaction_id", "one reaction id from reactions.csv", ("'R01'", "'R02'"), _row_id("R")
+        ),
         Form("event_id", "one event id from timeline.csv", ("'T01'", "'T02'"), _row_id("T")),
     )
 }
@@ -288,11 +341,22 @@ def _read_whole_numbers(value):
     return sorted({_whole_number(item) for item in _as_sequence(value, "a list of whole numbers")})
 
 
-FORMS["whole_numbers"] = Form("whole_numbers", "a list of whole numbers", ("[1, 3]", "[2]"), _read_whole_numbers)
+FORMS["whole_numbers"] = Form(
+    "whole_numbers", "a list of whole numbers", ("[1, 3]", "[2]"), _read_whole_numbers
+)
 
 
-for _prefix, _name, _what in (("C", "claim_ids", "a list of claim ids"), ("R", "reaction_ids", "a list of reaction ids"), ("T", "event_ids", "a list of event ids")):
-    FORMS[_name] = Form(_name, f"{_what}", (f"['{_prefix}01', '{_prefix}02']", f"['{_prefix}03']"), _read_ids_of(_prefix, _what))
+for _prefix, _name, _what in (
+    ("C", "claim_ids", "a list of claim ids"),
+    ("R", "reaction_ids", "a list of reaction ids"),
+    ("T", "event_ids", "a list of event ids"),
+):
+    FORMS[_name] = Form(
+        _name,
+        f"{_what}",
+        (f"['{_prefix}01', '{_prefix}02']", f"['{_prefix}03']"),
+        _read_ids_of(_prefix, _what),
+    )
 
 
 def read_answer(value, form: str, choices=()):
@@ -305,7 +369,9 @@ def read_answer(value, form: str, choices=()):
         text = _read_text(value)
         allowed = {_normalise_text(c): c for c in choices}
         if text not in allowed:
-            raise AnswerFormError(f"{value!r} is not one of the options: {', '.join(repr(c) for c in choices)}")
+            raise AnswerFormError(
+                f"{value!r} is not one of the options: {', '.join(repr(c) for c in choices)}"
+            )
         return text
     return FORMS[form].read(value)
 
@@ -323,12 +389,19 @@ def _payload(canonical) -> str:
 
 def digest(salt: str, exercise: str, question: str, canonical) -> str:
     """Salted SHA-256 of a canonical answer: comparable, not readable."""
-    return hashlib.sha256(f"{salt}|{exercise}|{question}|{_payload(canonical)}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        f"{salt}|{exercise}|{question}|{_payload(canonical)}".encode("utf-8")
+    ).hexdigest()
 
 
 def _keystream(salt, exercise, question, canonical, length):
-    secret = hashlib.sha256(f"{salt}|{exercise}|{question}|feedback|{_payload(canonical)}".encode("utf-8")).digest()
-    blocks = (hashlib.sha256(secret + counter.to_bytes(4, "big")).digest() for counter in range(length // 32 + 1))
+    secret = hashlib.sha256(
+        f"{salt}|{exercise}|{question}|feedback|{_payload(canonical)}".encode("utf-8")
+    ).digest()
+    blocks = (
+        hashlib.sha256(secret + counter.to_bytes(4, "big")).digest()
+        for counter in range(length // 32 + 1)
+    )
     return b"".join(blocks)[:length]
 
 
@@ -342,13 +415,17 @@ def seal(message: str, salt: str, exercise: str, question: str, canonical) -> st
     keep feedback out of sight; not a cipher for secrets.)
     """
     data = message.encode("utf-8")
-    return bytes(a ^ b for a, b in zip(data, _keystream(salt, exercise, question, canonical, len(data)))).hex()
+    return bytes(
+        a ^ b for a, b in zip(data, _keystream(salt, exercise, question, canonical, len(data)))
+    ).hex()
 
 
 def unseal(sealed: str, salt: str, exercise: str, question: str, canonical) -> str:
     """The message :func:`seal` sealed with the same answer."""
     data = bytes.fromhex(sealed)
-    return bytes(a ^ b for a, b in zip(data, _keystream(salt, exercise, question, canonical, len(data)))).decode("utf-8")
+    return bytes(
+        a ^ b for a, b in zip(data, _keystream(salt, exercise, question, canonical, len(data)))
+    ).decode("utf-8")
 
 
 # --------------------------------------------------------------------------
@@ -366,7 +443,9 @@ def load_key(exercise: str, key_dir=None) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise MissingKeyError(f"no answer key for exercise {exercise!r} (expected {path}); regenerate the exercises with `make exercises`") from None
+        raise MissingKeyError(
+            f"no answer key for exercise {exercise!r} (expected {path}); regenerate the exercises with `make exercises`"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -395,14 +474,32 @@ def judge(question: dict, salt: str, exercise: str, value) -> Verdict:
     expected = describe_form(question["form"], question.get("choices", ()))
     example = question.get("example")
     if _is_unanswered(value):
-        return Verdict(question["id"], "unanswered", f"{label}: not answered yet. Set `{variable}` in the cell above (replace the ...), run that cell, then run this one.", points, 0)
+        return Verdict(
+            question["id"],
+            "unanswered",
+            f"{label}: not answered yet. Set `{variable}` in the cell above (replace the ...), run that cell, then run this one.",
+            points,
+            0,
+        )
     try:
         canonical = read_answer(value, question["form"], question.get("choices", ()))
     except AnswerFormError as problem:
         tail = f" Expected {expected}" + (f", for example {example}." if example else ".")
-        return Verdict(question["id"], "form", f"{label}: not in the expected form: {problem}.{tail}", points, 0)
+        return Verdict(
+            question["id"],
+            "form",
+            f"{label}: not in the expected form: {problem}.{tail}",
+            points,
+            0,
+        )
     except Exception as error:  # the student's object broke while being read
-        return Verdict(question["id"], "form", f"{label}: could not read this answer ({type(error).__name__}: {error}). Expected {expected}.", points, 0)
+        return Verdict(
+            question["id"],
+            "form",
+            f"{label}: could not read this answer ({type(error).__name__}: {error}). Expected {expected}.",
+            points,
+            0,
+        )
     answer_digest = digest(salt, exercise, question["id"], canonical)
     for accepted in question["accept"]:
         if answer_digest == accepted["digest"]:
@@ -412,7 +509,9 @@ def judge(question: dict, salt: str, exercise: str, value) -> Verdict:
         if answer_digest == hint["digest"]:
             says = unseal(hint["says"], salt, exercise, question["id"], canonical)
             return Verdict(question["id"], "wrong", f"{label}: not yet. {says}", points, 0)
-    return Verdict(question["id"], "wrong", f"{label}: not yet. {question['otherwise']}", points, 0)
+    return Verdict(
+        question["id"], "wrong", f"{label}: not yet. {question['otherwise']}", points, 0
+    )
 
 
 #: Calls that leave a typed-in value typed in: ``sorted(['001', '004'])`` is still typed.
@@ -426,7 +525,11 @@ def _assigned_value(tree, variable):
         pairs = []
         if isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, (ast.Tuple, ast.List)) and isinstance(node.value, (ast.Tuple, ast.List)) and len(target.elts) == len(node.value.elts):
+                if (
+                    isinstance(target, (ast.Tuple, ast.List))
+                    and isinstance(node.value, (ast.Tuple, ast.List))
+                    and len(target.elts) == len(node.value.elts)
+                ):
                     pairs += list(zip(target.elts, node.value.elts))
                 else:
                     pairs.append((target, node.value))
@@ -434,7 +537,10 @@ def _assigned_value(tree, variable):
             pairs.append((node.target, node.value))
         for target, value in pairs:
             if isinstance(target, ast.Name) and target.id == variable:
-                if found is None or (node.lineno, node.col_offset) >= (found[0].lineno, found[0].col_offset):
+                if found is None or (node.lineno, node.col_offset) >= (
+                    found[0].lineno,
+                    found[0].col_offset,
+                ):
                     found = (node, value)
     return found[1] if found else None
 
@@ -446,7 +552,13 @@ def _is_typed(value, history, depth=0) -> bool:
         return True
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         pass
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _WRAPPERS and len(value.args) == 1 and not value.keywords:
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in _WRAPPERS
+        and len(value.args) == 1
+        and not value.keywords
+    ):
         return _is_typed(value.args[0], history, depth + 1)
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and value.elts:
         return all(_is_typed(item, history, depth + 1) for item in value.elts)
@@ -491,7 +603,9 @@ def typed_in(variable: str, namespace: dict):
 
 def _print_wrapped(message: str) -> None:
     # One write, so the message arrives as one output however the kernel flushes.
-    sys.stdout.write(textwrap.fill(message, width=76, break_long_words=False, break_on_hyphens=False) + "\n")
+    sys.stdout.write(
+        textwrap.fill(message, width=76, break_long_words=False, break_on_hyphens=False) + "\n"
+    )
 
 
 class AnswerChecker:
@@ -518,7 +632,9 @@ class AnswerChecker:
             key = self._load()
             questions = {q["id"]: q for q in key["questions"]}
             if question_id not in questions:
-                _print_wrapped(f"There is no auto-checked question {question_id!r} in this exercise; the questions are {', '.join(questions)}.")
+                _print_wrapped(
+                    f"There is no auto-checked question {question_id!r} in this exercise; the questions are {', '.join(questions)}."
+                )
                 return None
             question = questions[question_id]
             if namespace is None:
@@ -526,7 +642,11 @@ class AnswerChecker:
             value = namespace.get(question["variable"], UNANSWERED)
             verdict = judge(question, key["salt"], self.exercise, value)
             message = verdict.message
-            if question.get("graded_on") == "variant" and verdict.status == "correct" and typed_in(question["variable"], namespace):
+            if (
+                question.get("graded_on") == "variant"
+                and verdict.status == "correct"
+                and typed_in(question["variable"], namespace)
+            ):
                 # Said first, so that a student who reads only the first line is not told "correct".
                 why = message.split(": correct. ", 1)[-1]
                 message = (
@@ -539,7 +659,9 @@ class AnswerChecker:
         except MissingKeyError as error:
             _print_wrapped(str(error))
         except Exception as error:  # a broken key file must not become a traceback wall either
-            _print_wrapped(f"The check itself failed ({type(error).__name__}: {error}); tell your instructor.")
+            _print_wrapped(
+                f"The check itself failed ({type(error).__name__}: {error}); tell your instructor."
+            )
         return None
 
     def __repr__(self):

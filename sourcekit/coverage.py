@@ -8,12 +8,12 @@ that promise sentence by sentence, with the same splitter the chapters use
 About-the-data page.
 """
 
+import re
+
 import pandas as pd
 
 from . import schema
 from .text import split_sentences
-
-import re
 
 #: A row's quote reaches a sentence if the two share at least this many
 #: characters of the document, or the whole of the shorter one: enough to
@@ -87,7 +87,9 @@ def _coded_quotes(frames: dict) -> dict:
             row = row._asdict()
             if row.get("source_id") is None or row.get("quote") is None:
                 continue
-            quotes.setdefault(str(row["source_id"]), []).append((table.file, str(row[table.id_column]), str(row["quote"])))
+            quotes.setdefault(str(row["source_id"]), []).append(
+                (table.file, str(row[table.id_column]), str(row["quote"]))
+            )
     return quotes
 
 
@@ -113,30 +115,48 @@ def sentence_status(texts: dict, frames: dict) -> pd.DataFrame:
             for row in listed.itertuples(index=False)
             for span in _quote_spans(text, row.quote)
         ]
-        quote_spans = [(span, f"{file}:{row_id}") for file, row_id, quote in coded.get(source_id, []) for span in _quote_spans(text, quote)]
+        quote_spans = [
+            (span, f"{file}:{row_id}")
+            for file, row_id, quote in coded.get(source_id, [])
+            for span in _quote_spans(text, quote)
+        ]
         for number, (start, end, sentence) in enumerate(sentence_spans(text), start=1):
             reaching = [
                 (span, where) for span, where in quote_spans if _reaches((start, end), span)
             ]
             by = [where for span, where in reaching]
             share = covered_share((start, end, sentence), [span for span, where in reaching])
-            listed_as = [(kind, sid) for span, kind, sid in listed_spans if span[0] <= start and end <= span[1]]
+            listed_as = [
+                (kind, sid)
+                for span, kind, sid in listed_spans
+                if span[0] <= start and end <= span[1]
+            ]
             if by and share >= MIN_COVERED_SHARE:
                 status = "coded"
             elif listed_as:
                 status = "uncoded: " + listed_as[0][0]
             else:
                 status = "neither"
-            rows.append({
-                "source_id": source_id,
-                "sentence": number,
-                "status": status,
-                "rows": "; ".join(dict.fromkeys(by)),
-                "share quoted": round(share, 2),
-                "uncoded_id": listed_as[0][1] if listed_as else "",
-                "text": sentence,
-            })
-    return pd.DataFrame(rows).astype({"source_id": "string", "status": "string", "rows": "string", "uncoded_id": "string", "text": "string"})
+            rows.append(
+                {
+                    "source_id": source_id,
+                    "sentence": number,
+                    "status": status,
+                    "rows": "; ".join(dict.fromkeys(by)),
+                    "share quoted": round(share, 2),
+                    "uncoded_id": listed_as[0][1] if listed_as else "",
+                    "text": sentence,
+                }
+            )
+    return pd.DataFrame(rows).astype(
+        {
+            "source_id": "string",
+            "status": "string",
+            "rows": "string",
+            "uncoded_id": "string",
+            "text": "string",
+        }
+    )
 
 
 def coverage_by_document(status: pd.DataFrame) -> pd.DataFrame:
@@ -165,6 +185,10 @@ def coverage_by_document(status: pd.DataFrame) -> pd.DataFrame:
     table.loc["all"] = table.sum()
     table = table.astype("int64")
     table["coded %"] = (100 * table["coded"] / table["claim_bearing"]).round(1)
-    table["coded or listed %"] = (100 * (table["coded"] + table["listed_with_a_reason"]) / table["claim_bearing"]).round(1)
+    table["coded or listed %"] = (
+        100 * (table["coded"] + table["listed_with_a_reason"]) / table["claim_bearing"]
+    ).round(1)
     table.index.name = "document"
-    return table.rename(columns={"claim_bearing": "claim-bearing", "listed_with_a_reason": "listed"})
+    return table.rename(
+        columns={"claim_bearing": "claim-bearing", "listed_with_a_reason": "listed"}
+    )

@@ -26,12 +26,27 @@ def load_source_manifest() -> pd.DataFrame:
     for line, row in zip(manifest.attrs["lines"], manifest.itertuples(index=False)):
         path = data_dir() / "sources" / row.file
         if not path.exists():
-            raise DataError("data/sources.csv", f"lists {row.file!r}, which is not in data/sources/", line=line, column="file")
+            raise DataError(
+                "data/sources.csv",
+                f"lists {row.file!r}, which is not in data/sources/",
+                line=line,
+                column="file",
+            )
         if not row.file.startswith(f"{row.source_id}-"):
-            raise DataError("data/sources.csv", f"file {row.file!r} should start with its id '{row.source_id}-'", line=line, column="file")
+            raise DataError(
+                "data/sources.csv",
+                f"file {row.file!r} should start with its id '{row.source_id}-'",
+                line=line,
+                column="file",
+            )
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != row.sha256:
-            raise DataError("data/sources.csv", f"SHA-256 of {row.file} is {digest}, not the recorded {row.sha256}: the document has changed", line=line, column="sha256")
+            raise DataError(
+                "data/sources.csv",
+                f"SHA-256 of {row.file} is {digest}, not the recorded {row.sha256}: the document has changed",
+                line=line,
+                column="sha256",
+            )
     return manifest
 
 
@@ -66,14 +81,24 @@ def document_id(described_as: str) -> str:
     found = [
         row.source_id
         for row in manifest.itertuples(index=False)
-        if wanted and (wanted in " ".join(str(row.outlet).split()).casefold() or wanted in " ".join(str(row.title).split()).casefold())
+        if wanted
+        and (
+            wanted in " ".join(str(row.outlet).split()).casefold()
+            or wanted in " ".join(str(row.title).split()).casefold()
+        )
     ]
     if len(found) == 1:
         return found[0]
-    listing = "; ".join(f"{row.source_id}: {row.outlet}, {row.title}" for row in manifest.itertuples(index=False))
+    listing = "; ".join(
+        f"{row.source_id}: {row.outlet}, {row.title}" for row in manifest.itertuples(index=False)
+    )
     if not found:
-        raise ValueError(f"no document's outlet or title contains {described_as!r}. The documents are: {listing}")
-    raise ValueError(f"{len(found)} documents' outlets or titles contain {described_as!r} ({', '.join(found)}); give more of the words. The documents are: {listing}")
+        raise ValueError(
+            f"no document's outlet or title contains {described_as!r}. The documents are: {listing}"
+        )
+    raise ValueError(
+        f"{len(found)} documents' outlets or titles contain {described_as!r} ({', '.join(found)}); give more of the words. The documents are: {listing}"
+    )
 
 
 def read_source_text(source_id: str) -> str:
@@ -109,9 +134,19 @@ def load_places() -> pd.DataFrame:
     frame = read_table(data_dir() / schema.PLACES.file, schema.PLACES)
     for line, row in zip(frame.attrs["lines"], frame.itertuples(index=False)):
         if not -90 <= row.latitude <= 90 or not -180 <= row.longitude <= 180:
-            raise DataError("data/places.csv", f"coordinates ({row.latitude}, {row.longitude}) are off the globe", line=line, column="latitude")
+            raise DataError(
+                "data/places.csv",
+                f"coordinates ({row.latitude}, {row.longitude}) are off the globe",
+                line=line,
+                column="latitude",
+            )
         if not str(row.reference).startswith("https://"):
-            raise DataError("data/places.csv", "expected the URL of a public reference for the coordinates", line=line, column="reference")
+            raise DataError(
+                "data/places.csv",
+                "expected the URL of a public reference for the coordinates",
+                line=line,
+                column="reference",
+            )
     return frame
 
 
@@ -126,7 +161,12 @@ def load_distance_claims() -> pd.DataFrame:
     for line, row in zip(frame.attrs["lines"], frame.itertuples(index=False)):
         for column in ("from_place", "to_place"):
             if getattr(row, column) not in known:
-                raise DataError("data/distance_claims.csv", f"unknown place {getattr(row, column)!r}; expected a place_id from data/places.csv", line=line, column=column)
+                raise DataError(
+                    "data/distance_claims.csv",
+                    f"unknown place {getattr(row, column)!r}; expected a place_id from data/places.csv",
+                    line=line,
+                    column=column,
+                )
     return frame
 
 

@@ -13,7 +13,6 @@ import pandas as pd
 from . import schema
 from .data import load_source_manifest, read_source_text
 
-
 #: pandas' display options that cut what a reader sees: a cell longer than ``max_colwidth``
 #: (50 characters by default) ends in "...", and a table longer than ``max_rows`` loses its
 #: middle rows. The course's tables are evidence (head notes, quoted sentences, the data
@@ -131,5 +130,10 @@ def data_dictionary(table: schema.Table) -> pd.DataFrame:
         if column.choices:
             meaning += " Allowed: " + column.allowed + "."
         required = "required" if column.required else "optional"
-        rows.append({"column": column.name, "dtype, whether required, and meaning": f"{column.dtype}, {required}. {meaning}"})
+        rows.append(
+            {
+                "column": column.name,
+                "dtype, whether required, and meaning": f"{column.dtype}, {required}. {meaning}",
+            }
+        )
     return pd.DataFrame(rows).set_index("column")

@@ -71,7 +71,13 @@ def static_explorer(views: dict, label: str, alt_texts: dict) -> widgets.VBox:
                 f'style="display:block;margin:0 auto;width:100%;max-width:{display_width(png)}px;height:auto">'
             )
         )
-    dropdown = widgets.Dropdown(options=options, index=0, description=label, style={"description_width": "initial"}, layout=widgets.Layout(width="auto", max_width="100%"))
+    dropdown = widgets.Dropdown(
+        options=options,
+        index=0,
+        description=label,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto", max_width="100%"),
+    )
     stack = widgets.Stack(pages, selected_index=0)
     widgets.jslink((dropdown, "index"), (stack, "selected_index"))
     box = widgets.VBox([dropdown, stack])

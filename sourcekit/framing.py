@@ -56,6 +56,7 @@ ATTRIBUTION_CUES = re.compile(
 #: The three framings, from least to most committed.
 FRAMINGS = ("conditional", "attributed", "stated as fact")
 
+
 def classify_framing(sentence: str) -> tuple:
     """Return ``(framing, cue)`` for a sentence about the capture, by the module's rule.
 
@@ -72,14 +73,18 @@ def classify_framing(sentence: str) -> tuple:
         return "attributed", attribution.group(0)
     spans = quoted_spans(sentence)
     capture_words = list(CAPTURE_WORDS.finditer(sentence))
-    if capture_words and all(any(a <= word.start() < b for a, b in spans) for word in capture_words):
+    if capture_words and all(
+        any(a <= word.start() < b for a, b in spans) for word in capture_words
+    ):
         return "attributed", "quotation marks"
     return "stated as fact", ""
 
 
 def is_about_the_capture(sentence: str) -> bool:
     """Whether a sentence speaks of the city being taken, by the module's rule."""
-    return bool(CAPTURE_WORDS.search(sentence)) and bool(CITY_WORDS.search(sentence) or OPENS_WITH_IF.search(sentence))
+    return bool(CAPTURE_WORDS.search(sentence)) and bool(
+        CITY_WORDS.search(sentence) or OPENS_WITH_IF.search(sentence)
+    )
 
 
 def capture_sentences(texts=None) -> pd.DataFrame:
@@ -97,7 +102,9 @@ def capture_sentences(texts=None) -> pd.DataFrame:
         for sentence in split_sentences(text):
             if is_about_the_capture(sentence):
                 framing, cue = classify_framing(sentence)
-                rows.append({"source_id": source_id, "framing": framing, "cue": cue, "sentence": sentence})
+                rows.append(
+                    {"source_id": source_id, "framing": framing, "cue": cue, "sentence": sentence}
+                )
     frame = pd.DataFrame(rows, columns=["source_id", "framing", "cue", "sentence"])
     return frame.astype("string")
 
@@ -108,7 +115,9 @@ def framing_counts(sentences: pd.DataFrame, source_ids=None) -> pd.DataFrame:
     A document with no sentence of a kind shows 0, not a missing row, so a
     chart of it shows the absence.
     """
-    source_ids = sorted(sentences["source_id"].unique()) if source_ids is None else list(source_ids)
+    source_ids = (
+        sorted(sentences["source_id"].unique()) if source_ids is None else list(source_ids)
+    )
     counts = pd.crosstab(sentences["source_id"], sentences["framing"])
     counts = counts.reindex(index=source_ids, columns=list(FRAMINGS), fill_value=0)
     counts.index.name, counts.columns.name = "source_id", "framing"
@@ -139,12 +148,31 @@ def plot_framing_counts(counts: pd.DataFrame, ax=None, width=FIGURE_WIDTH, heigh
     for framing in FRAMINGS:
         style = FRAMING_STYLE[framing]
         values = [int(counts.at[sid, framing]) for sid in rows]
-        ax.barh(range(len(rows)), values, left=left, height=0.6, color=style["color"], hatch=style["hatch"],
-                edgecolor="#000000", linewidth=0.6, label=framing)
+        ax.barh(
+            range(len(rows)),
+            values,
+            left=left,
+            height=0.6,
+            color=style["color"],
+            hatch=style["hatch"],
+            edgecolor="#000000",
+            linewidth=0.6,
+            label=framing,
+        )
         for y, (start, value) in enumerate(zip(left, values)):
             if value:
-                ax.text(start + value / 2, y, str(value), ha="center", va="center", fontsize=TEXT_SIZE, color=style["text"],
-                        bbox=None if style["text"] == "white" else dict(facecolor="white", edgecolor="none", pad=0.8))
+                ax.text(
+                    start + value / 2,
+                    y,
+                    str(value),
+                    ha="center",
+                    va="center",
+                    fontsize=TEXT_SIZE,
+                    color=style["text"],
+                    bbox=None
+                    if style["text"] == "white"
+                    else dict(facecolor="white", edgecolor="none", pad=0.8),
+                )
         left = [a + b for a, b in zip(left, values)]
     ax.set_yticks(range(len(rows)), rows)
     ax.set_ylabel("document")

@@ -75,7 +75,9 @@ def great_circle_km(from_place: str, to_place: str, places: pd.DataFrame | None 
     """
     places = load_places() if places is None else places
     a, b = _place_row(places, from_place), _place_row(places, to_place)
-    return haversine_km(float(a["latitude"]), float(a["longitude"]), float(b["latitude"]), float(b["longitude"]))
+    return haversine_km(
+        float(a["latitude"]), float(a["longitude"]), float(b["latitude"]), float(b["longitude"])
+    )
 
 
 def places_near(centre: str, radius_km: float, places: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -108,7 +110,9 @@ def both_names(place: pd.Series, separator: str = "/") -> str:
     return separator.join(names)
 
 
-def distance_claims_with_great_circle(claims: pd.DataFrame | None = None, places: pd.DataFrame | None = None) -> pd.DataFrame:
+def distance_claims_with_great_circle(
+    claims: pd.DataFrame | None = None, places: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every distance a document gives, beside the great-circle distance.
 
     Adds ``great_circle_km`` (computed from coordinates) and ``words``, the
@@ -120,8 +124,13 @@ def distance_claims_with_great_circle(claims: pd.DataFrame | None = None, places
     claims = load_distance_claims() if claims is None else claims
     places = load_places() if places is None else places
     out = claims.copy()
-    out["great_circle_km"] = [great_circle_km(a, b, places) for a, b in zip(out["from_place"], out["to_place"])]
-    out["words"] = [_distance_words(q, v, u) for q, v, u in zip(out["qualifier"], out["value_stated"], out["unit_stated"])]
+    out["great_circle_km"] = [
+        great_circle_km(a, b, places) for a, b in zip(out["from_place"], out["to_place"])
+    ]
+    out["words"] = [
+        _distance_words(q, v, u)
+        for q, v, u in zip(out["qualifier"], out["value_stated"], out["unit_stated"])
+    ]
     return out
 
 

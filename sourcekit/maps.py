@@ -8,10 +8,16 @@ latitude (see :func:`sourcekit.geo.lonlat_aspect`), labelled with both names.
 
 import textwrap
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from .charts import FIGURE_WIDTH, OKABE_ITO, TEXT_SIZE, TITLE_SIZE, make_room_for_labels, new_figure
+from .charts import (
+    FIGURE_WIDTH,
+    OKABE_ITO,
+    TEXT_SIZE,
+    TITLE_SIZE,
+    make_room_for_labels,
+    new_figure,
+)
 from .geo import both_names, great_circle_km, lonlat_aspect
 from .names import VOICES
 
@@ -29,10 +35,17 @@ def _label_sides(places: pd.DataFrame, close_degrees: float = 0.2) -> dict:
     Stepanakert/Khankendi) would otherwise print their names over each other;
     sending the western name to the left keeps both readable.
     """
-    coords = [(pid, float(lon), float(lat)) for pid, lon, lat in places[["place_id", "longitude", "latitude"]].itertuples(index=False)]
+    coords = [
+        (pid, float(lon), float(lat))
+        for pid, lon, lat in places[["place_id", "longitude", "latitude"]].itertuples(index=False)
+    ]
     sides = {}
     for pid, lon, lat in coords:
-        close_to_east = [x for other, x, y in coords if other != pid and abs(x - lon) + abs(y - lat) < close_degrees and x > lon]
+        close_to_east = [
+            x
+            for other, x, y in coords
+            if other != pid and abs(x - lon) + abs(y - lat) < close_degrees and x > lon
+        ]
         sides[pid] = "left" if close_to_east else "right"
     return sides
 
@@ -50,7 +63,9 @@ def _wrap_names(label: str, width: int = 22) -> str:
     return label[:cut] + "\n" + label[cut:]
 
 
-def plot_places(places: pd.DataFrame, route=(), route_label="", ax=None, width=FIGURE_WIDTH, height=5.0):
+def plot_places(
+    places: pd.DataFrame, route=(), route_label="", ax=None, width=FIGURE_WIDTH, height=5.0
+):
     """Plot ``places`` by longitude and latitude, labelled with both names.
 
     ``route`` is an optional sequence of place ids joined by a dotted line in
@@ -66,21 +81,43 @@ def plot_places(places: pd.DataFrame, route=(), route_label="", ax=None, width=F
     if missing:
         raise KeyError(f"route names places that are not plotted: {', '.join(missing)}")
     if len(route) >= 2:
-        ax.plot(indexed.loc[list(route), "longitude"].astype(float), indexed.loc[list(route), "latitude"].astype(float),
-                linestyle=":", linewidth=2, color=OKABE_ITO["grey"], label=route_label or None, zorder=1)
+        ax.plot(
+            indexed.loc[list(route), "longitude"].astype(float),
+            indexed.loc[list(route), "latitude"].astype(float),
+            linestyle=":",
+            linewidth=2,
+            color=OKABE_ITO["grey"],
+            label=route_label or None,
+            zorder=1,
+        )
     for kind, group in places.groupby("kind", sort=False):
-        ax.scatter(group["longitude"].astype(float), group["latitude"].astype(float), marker=KIND_MARKERS.get(kind, "o"),
-                   s=55, color=OKABE_ITO["black"], edgecolor="white", linewidth=0.8, label=kind, zorder=3)
+        ax.scatter(
+            group["longitude"].astype(float),
+            group["latitude"].astype(float),
+            marker=KIND_MARKERS.get(kind, "o"),
+            s=55,
+            color=OKABE_ITO["black"],
+            edgecolor="white",
+            linewidth=0.8,
+            label=kind,
+            zorder=3,
+        )
     sides = _label_sides(places)
     labels = []
     for _, place in places.iterrows():
         side = sides[place["place_id"]]
-        labels.append(ax.annotate(
-            _wrap_names(both_names(place)), (float(place["longitude"]), float(place["latitude"])),
-            xytext=(7 if side == "right" else -7, 0), textcoords="offset points",
-            ha="left" if side == "right" else "right", va="center", fontsize=TEXT_SIZE,
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5),
-        ))
+        labels.append(
+            ax.annotate(
+                _wrap_names(both_names(place)),
+                (float(place["longitude"]), float(place["latitude"])),
+                xytext=(7 if side == "right" else -7, 0),
+                textcoords="offset points",
+                ha="left" if side == "right" else "right",
+                va="center",
+                fontsize=TEXT_SIZE,
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5),
+            )
+        )
     ax.set_aspect(lonlat_aspect(places["latitude"]))
     ax.set_xlabel("longitude (° E)")
     ax.set_ylabel("latitude (° N)")
@@ -88,13 +125,21 @@ def plot_places(places: pd.DataFrame, route=(), route_label="", ax=None, width=F
     # Below the axes: inside them, the legend covered the northernmost points on a phone.
     # A long route label goes on two lines so that the legend is no wider than the chart.
     handles, names = ax.get_legend_handles_labels()
-    ax.legend(handles, [textwrap.fill(name, 26) for name in names], loc="upper center", bbox_to_anchor=(0.5, -0.14),
-              ncol=2, fontsize=TEXT_SIZE)
+    ax.legend(
+        handles,
+        [textwrap.fill(name, 26) for name in names],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=2,
+        fontsize=TEXT_SIZE,
+    )
     make_room_for_labels(ax, labels)
     return ax
 
 
-def plot_distance_claims(claims: pd.DataFrame, source_ids, ax=None, width=FIGURE_WIDTH, height=3.4):
+def plot_distance_claims(
+    claims: pd.DataFrame, source_ids, ax=None, width=FIGURE_WIDTH, height=3.4
+):
     """One row per document: the distance it gives, beside the straight line.
 
     ``claims`` is :func:`sourcekit.geo.distance_claims_with_great_circle` for
@@ -116,27 +161,66 @@ def plot_distance_claims(claims: pd.DataFrame, source_ids, ax=None, width=FIGURE
     for y, source_id in enumerate(rows):
         group = by_source.get(source_id)
         if group is None:
-            ax.text(0.3, y, "gives no distance", va="center", fontsize=TEXT_SIZE, style="italic", bbox=_TEXT_BOX, zorder=4)
+            ax.text(
+                0.3,
+                y,
+                "gives no distance",
+                va="center",
+                fontsize=TEXT_SIZE,
+                style="italic",
+                bbox=_TEXT_BOX,
+                zorder=4,
+            )
             continue
         for _, claim in group.iterrows():
             if pd.isna(claim["km_max"]) and pd.isna(claim["km_min"]):
-                ax.text(0.3, y, f"“{claim['words']}”: no number", va="center", fontsize=TEXT_SIZE, bbox=_TEXT_BOX, zorder=4)
+                ax.text(
+                    0.3,
+                    y,
+                    f"“{claim['words']}”: no number",
+                    va="center",
+                    fontsize=TEXT_SIZE,
+                    bbox=_TEXT_BOX,
+                    zorder=4,
+                )
                 continue
             low = float(claim["km_min"]) if not pd.isna(claim["km_min"]) else 0.0
             high = float(claim["km_max"]) if not pd.isna(claim["km_max"]) else top
-            ax.barh(y, high, height=0.55, color=OKABE_ITO["sky blue"], edgecolor=OKABE_ITO["black"], linewidth=0.6)
+            ax.barh(
+                y,
+                high,
+                height=0.55,
+                color=OKABE_ITO["sky blue"],
+                edgecolor=OKABE_ITO["black"],
+                linewidth=0.6,
+            )
             if high > low:  # a range: mark the part the wording leaves open
-                ax.barh(y, high - low, left=low, height=0.55, color="white", hatch="//", edgecolor=OKABE_ITO["black"], linewidth=0.6)
+                ax.barh(
+                    y,
+                    high - low,
+                    left=low,
+                    height=0.55,
+                    color="white",
+                    hatch="//",
+                    edgecolor=OKABE_ITO["black"],
+                    linewidth=0.6,
+                )
             ax.text(high + top * 0.015, y, f"“{claim['words']}”", va="center", fontsize=TEXT_SIZE)
     ax.axvline(straight, color=OKABE_ITO["vermillion"], linewidth=2, linestyle="--")
-    ax.text(straight, len(rows) - 0.45, f"  straight line: {straight:.1f} km", fontsize=TEXT_SIZE, va="bottom", ha="left")
+    ax.text(
+        straight,
+        len(rows) - 0.45,
+        f"  straight line: {straight:.1f} km",
+        fontsize=TEXT_SIZE,
+        va="bottom",
+        ha="left",
+    )
     ax.set_yticks(range(len(rows)), rows)
     ax.set_ylabel("document")
     ax.set_ylim(-0.6, len(rows) + 0.4)
     ax.set_xlim(0, top * 2.2)
     ax.set_xlabel("kilometres")
     return ax
-
 
 
 #: Fills and hatches for the name forms of one referent (not sides: a name is
@@ -181,12 +265,28 @@ def plot_name_forms(usage: pd.DataFrame, referent: str, ax=None, width=FIGURE_WI
             left = 0
             for voice, alpha in zip(VOICES, _VOICE_ALPHAS):
                 width_of_voice = int(by_voice.loc[(source_id, form), voice])
-                ax.barh(y, width_of_voice, left=left, height=bar * 0.9, color=style["color"], alpha=alpha, hatch=style["hatch"],
-                        edgecolor=OKABE_ITO["black"], linewidth=0.5)
+                ax.barh(
+                    y,
+                    width_of_voice,
+                    left=left,
+                    height=bar * 0.9,
+                    color=style["color"],
+                    alpha=alpha,
+                    hatch=style["hatch"],
+                    edgecolor=OKABE_ITO["black"],
+                    linewidth=0.5,
+                )
                 left += width_of_voice
             value = int(totals.loc[(source_id, form)])
-            labels.append(ax.text(value + top * 0.02, y, f"{form} {value}{_voice_split(by_voice.loc[(source_id, form)])}",
-                                  va="center", fontsize=TEXT_SIZE))
+            labels.append(
+                ax.text(
+                    value + top * 0.02,
+                    y,
+                    f"{form} {value}{_voice_split(by_voice.loc[(source_id, form)])}",
+                    va="center",
+                    fontsize=TEXT_SIZE,
+                )
+            )
     ax.set_yticks(range(len(documents)), documents[::-1])
     ax.set_ylabel("document")
     ax.set_xlabel("times used (whole words)")
@@ -194,8 +294,16 @@ def plot_name_forms(usage: pd.DataFrame, referent: str, ax=None, width=FIGURE_WI
     ax.set_xlim(0, top * 1.6)
     # The title, and under it the key to the brackets; the title is lifted to make room.
     ax.set_title(f"Names for {referent}", loc="left", fontsize=TITLE_SIZE, pad=TEXT_SIZE * 1.3 + 8)
-    ax.annotate("in brackets: own voice · reported · quoted", xy=(0, 1), xycoords="axes fraction", xytext=(0, 5),
-                textcoords="offset points", ha="left", va="bottom", fontsize=TEXT_SIZE)
+    ax.annotate(
+        "in brackets: own voice · reported · quoted",
+        xy=(0, 1),
+        xycoords="axes fraction",
+        xytext=(0, 5),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=TEXT_SIZE,
+    )
     make_room_for_labels(ax, labels, axis="x")
     return ax
 
@@ -217,7 +325,11 @@ def describe_name_forms(usage: pd.DataFrame, referent: str) -> str:
             for form in dict.fromkeys(rows["form"])
         )
         parts.append(f"document {source_id}: {forms}")
-    return f"Times each document uses each name for {referent}, and in whose voice. " + "; ".join(parts) + "."
+    return (
+        f"Times each document uses each name for {referent}, and in whose voice. "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 #: Shades of a form's colour for each voice: own voice, reported speech, inside quotation.
@@ -239,4 +351,8 @@ def _voice_split(counts, long=False) -> str:
     if not long:
         return " (" + " · ".join(str(int(counts[voice])) for voice in VOICES) + ")"
     words = ("in its own voice", "in reported speech", "inside quotation")
-    return " (" + ", ".join(f"{int(counts[voice])} {word}" for voice, word in zip(VOICES, words)) + ")"
+    return (
+        " ("
+        + ", ".join(f"{int(counts[voice])} {word}" for voice, word in zip(VOICES, words))
+        + ")"
+    )

@@ -48,6 +48,7 @@ SPEECH_MARKERS = re.compile(
     r"promised|pledged|pledging|called|described|decried|according to|qualified)\b"
 )
 
+
 def _inside(position, spans):
     return any(start <= position < end for start, end in spans)
 
@@ -62,7 +63,9 @@ def name_occurrences(text: str, forms) -> list:
         for sentence in split_sentences(line):
             offset = line.index(sentence, position)
             position = offset + len(sentence)
-            outside = "".join(ch if not _inside(offset + k, spans) else " " for k, ch in enumerate(sentence))
+            outside = "".join(
+                ch if not _inside(offset + k, spans) else " " for k, ch in enumerate(sentence)
+            )
             attributed = bool(SPEECH_MARKERS.search(outside))
             for match in pattern.finditer(sentence):
                 if _inside(offset + match.start(1), spans):
@@ -108,9 +111,25 @@ def name_usage_by_voice(texts=None) -> pd.DataFrame:
     for source_id, text in sorted(texts.items()):
         for referent, forms in NAME_FORMS.items():
             for (form, voice), count in count_name_forms_by_voice(text, forms).items():
-                rows.append({"source_id": source_id, "referent": referent, "form": form, "voice": voice, "count": count})
+                rows.append(
+                    {
+                        "source_id": source_id,
+                        "referent": referent,
+                        "form": form,
+                        "voice": voice,
+                        "count": count,
+                    }
+                )
     frame = pd.DataFrame(rows)
-    return frame.astype({"source_id": "string", "referent": "string", "form": "string", "voice": "string", "count": "int64"})
+    return frame.astype(
+        {
+            "source_id": "string",
+            "referent": "string",
+            "form": "string",
+            "voice": "string",
+            "count": "int64",
+        }
+    )
 
 
 def name_usage_table(texts=None) -> pd.DataFrame:
@@ -122,8 +141,16 @@ def name_usage_table(texts=None) -> pd.DataFrame:
     row per voice.
     """
     long = name_usage_by_voice(texts)
-    wide = long.pivot_table(index=["source_id", "referent", "form"], columns="voice", values="count", aggfunc="sum", sort=False)
+    wide = long.pivot_table(
+        index=["source_id", "referent", "form"],
+        columns="voice",
+        values="count",
+        aggfunc="sum",
+        sort=False,
+    )
     wide = wide.reindex(columns=list(VOICES)).fillna(0).astype("int64")
     wide.insert(0, "count", wide.sum(axis=1))
     wide.columns.name = None
-    return wide.reset_index().astype({"source_id": "string", "referent": "string", "form": "string"})
+    return wide.reset_index().astype(
+        {"source_id": "string", "referent": "string", "form": "string"}
+    )

@@ -19,7 +19,10 @@ QUIZ_DIR = PROJECT_ROOT / "chapters" / "quizzes"
 #: The verdict the book's stylesheet (``_static/course.css``, ``.Feedback.correct::before`` and
 #: ``.Feedback.incorrect::before``) prints before every piece of feedback. The verdict is said
 #: in that one place; feedback that opened with one too would print it twice ("Right. Right.").
-VERDICT_WORDS = re.compile(r"^\s*(right|yes|correct|exactly|no|not quite|not so|wrong|incorrect|not this one)\b[.,:;!]?", re.IGNORECASE)
+VERDICT_WORDS = re.compile(
+    r"^\s*(right|yes|correct|exactly|no|not quite|not so|wrong|incorrect|not this one)\b[.,:;!]?",
+    re.IGNORECASE,
+)
 
 
 def load_quiz(name: str) -> list:
@@ -34,7 +37,9 @@ def load_quiz(name: str) -> list:
         for answer in question.get("answers", []):
             feedback = answer.get("feedback")
             if not feedback:
-                raise ValueError(f"{path.name}, question {number}: every answer needs feedback, '{answer.get('answer')}' has none")
+                raise ValueError(
+                    f"{path.name}, question {number}: every answer needs feedback, '{answer.get('answer')}' has none"
+                )
             verdict = VERDICT_WORDS.match(feedback)
             if verdict:
                 raise ValueError(
@@ -63,8 +68,12 @@ def right_answer_positions(questions: list, name: str = "", taken=()) -> list[in
     has done one chapter's quiz should not find the same sequence in the next,
     nor the same first position as the chapter before (see :func:`book_positions`).
     """
+
     def positions_for(salt: int) -> list[int]:
-        ranking = sorted(range(len(questions)), key=lambda i: _digest(f"{name}\0{salt}\0{questions[i].get('question', '')}"))
+        ranking = sorted(
+            range(len(questions)),
+            key=lambda i: _digest(f"{name}\0{salt}\0{questions[i].get('question', '')}"),
+        )
         positions = [0] * len(questions)
         for rank, index in enumerate(ranking):
             positions[index] = rank % max(len(questions[index].get("answers", [])), 1)
@@ -77,7 +86,10 @@ def right_answer_positions(questions: list, name: str = "", taken=()) -> list[in
         # A ranking that happens to follow the page (first, second, third...) is a pattern too.
         if len(questions) >= 3 and (steps <= {1} or steps <= {-1}):
             return False
-        if strict and (positions in taken or (taken and positions and taken[-1] and positions[0] == taken[-1][0])):
+        if strict and (
+            positions in taken
+            or (taken and positions and taken[-1] and positions[0] == taken[-1][0])
+        ):
             return False
         return True
 
@@ -93,7 +105,9 @@ def book_positions() -> dict:
     """{chapter: right-answer positions} for every quiz, chosen in file-name order so no two chapters share a sequence."""
     chosen = {}
     for path in sorted(QUIZ_DIR.glob("*.json")):
-        chosen[path.stem] = right_answer_positions(load_quiz(path.stem), path.stem, chosen.values())
+        chosen[path.stem] = right_answer_positions(
+            load_quiz(path.stem), path.stem, chosen.values()
+        )
     return chosen
 
 

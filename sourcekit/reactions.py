@@ -76,7 +76,10 @@ def count_table(reactions: pd.DataFrame, rows: str, columns: str) -> pd.DataFram
     and then by how many rows they have.
     """
     table = pd.crosstab(reactions[rows], reactions[columns])
-    table = table.reindex(index=_order(table.index, rows, table.sum(axis=1)), columns=_order(table.columns, columns, table.sum(axis=0)))
+    table = table.reindex(
+        index=_order(table.index, rows, table.sum(axis=1)),
+        columns=_order(table.columns, columns, table.sum(axis=0)),
+    )
     table.index.name, table.columns.name = rows, columns
     return table
 
@@ -88,11 +91,15 @@ def _order(labels, column, totals):
         return [kind for kind in _ACTOR_KINDS if kind in labels]
     if column == "country":
         rank = {"Azerbaijani": 0, "Armenian": 1, "Turkish": 2, "Russian": 3}
-        return sorted(labels, key=lambda label: (rank.get(country_side(label), 4), -totals[label], label))
+        return sorted(
+            labels, key=lambda label: (rank.get(country_side(label), 4), -totals[label], label)
+        )
     return sorted(labels)
 
 
-def plot_count_matrix(table: pd.DataFrame, title: str = None, row_sides: dict = None, totals_label: str = None):
+def plot_count_matrix(
+    table: pd.DataFrame, title: str = None, row_sides: dict = None, totals_label: str = None
+):
     """Draw a table of counts as a grid of markers with the count written beside each.
 
     Marker area grows with the count, and the number is always written, so
@@ -110,18 +117,45 @@ def plot_count_matrix(table: pd.DataFrame, title: str = None, row_sides: dict = 
     largest = max(int(table.to_numpy().max()), 1)
     for y, (label, counts) in enumerate(table.iterrows()):
         side = (row_sides or {}).get(label)
-        colour = side_colour(side) if side else OKABE_ITO["black" if label == totals_label else "grey"]
+        colour = (
+            side_colour(side) if side else OKABE_ITO["black" if label == totals_label else "grey"]
+        )
         marker = side_marker(side) if side else "o"
         for x, count in enumerate(counts):
             if count == 0:
                 continue
-            ax.scatter([x], [y], s=40 + 220 * (count / largest) ** 0.5, color=colour, marker=marker, zorder=3, gid=f"{label}|{table.columns[x]}")
-            ax.annotate(str(int(count)), xy=(x, y), xytext=(8, 0), textcoords="offset points", va="center", ha="left", fontsize=TEXT_SIZE)
+            ax.scatter(
+                [x],
+                [y],
+                s=40 + 220 * (count / largest) ** 0.5,
+                color=colour,
+                marker=marker,
+                zorder=3,
+                gid=f"{label}|{table.columns[x]}",
+            )
+            ax.annotate(
+                str(int(count)),
+                xy=(x, y),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=TEXT_SIZE,
+            )
     column_labels = [str(c) for c in table.columns]
     # Long column names are turned so that they do not run into each other.
     turn = max(len(label) for label in column_labels) > 6
-    ax.set_xticks(range(n_columns), column_labels, rotation=65 if turn else 0, ha="left" if turn else "center", rotation_mode="anchor", fontsize=TEXT_SIZE)
-    ax.set_yticks(range(n_rows), [textwrap.fill(str(r), 22) for r in table.index], fontsize=TEXT_SIZE)
+    ax.set_xticks(
+        range(n_columns),
+        column_labels,
+        rotation=65 if turn else 0,
+        ha="left" if turn else "center",
+        rotation_mode="anchor",
+        fontsize=TEXT_SIZE,
+    )
+    ax.set_yticks(
+        range(n_rows), [textwrap.fill(str(r), 22) for r in table.index], fontsize=TEXT_SIZE
+    )
     ax.set_xlim(-0.6, n_columns - 0.1)
     ax.set_ylim(n_rows - 0.5, -0.6)
     ax.xaxis.tick_top()
@@ -138,7 +172,9 @@ def plot_count_matrix(table: pd.DataFrame, title: str = None, row_sides: dict = 
 def plot_reaction_matrix(reactions: pd.DataFrame, title: str = None):
     """Reactions counted by country (rows, coloured by side) and kind of reaction (columns)."""
     table = count_table(reactions, "country", "reaction_kind")
-    return plot_count_matrix(table, title=title, row_sides={country: country_side(country) for country in table.index})
+    return plot_count_matrix(
+        table, title=title, row_sides={country: country_side(country) for country in table.index}
+    )
 
 
 def plot_reactions_per_source(reactions: pd.DataFrame):
@@ -165,9 +201,25 @@ def dated_reactions(reactions: pd.DataFrame) -> pd.DataFrame:
         "year": pd.offsets.YearEnd(0),
     }
     dated["start"] = dated["date"]
-    dated["end"] = [when + ends[precision] for when, precision in zip(dated["date"], dated["date_precision"])]
-    dated = dated.sort_values(["start", "end", "reaction_id"], kind="stable").reset_index(drop=True)
-    return dated[["reaction_id", "source_id", "actor", "country", "reaction_kind", "date_precision", "start", "end", "summary"]]
+    dated["end"] = [
+        when + ends[precision] for when, precision in zip(dated["date"], dated["date_precision"])
+    ]
+    dated = dated.sort_values(["start", "end", "reaction_id"], kind="stable").reset_index(
+        drop=True
+    )
+    return dated[
+        [
+            "reaction_id",
+            "source_id",
+            "actor",
+            "country",
+            "reaction_kind",
+            "date_precision",
+            "start",
+            "end",
+            "summary",
+        ]
+    ]
 
 
 def plot_reaction_timeline(reactions: pd.DataFrame):
@@ -179,7 +231,9 @@ def plot_reaction_timeline(reactions: pd.DataFrame):
     """
     dated = dated_reactions(reactions)
     if dated.empty:
-        raise ValueError("none of these reactions carries a date, so there is nothing to place on a timeline")
+        raise ValueError(
+            "none of these reactions carries a date, so there is nothing to place on a timeline"
+        )
     undated = len(reactions) - len(dated)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.37 * len(dated) + 2.0), layout="constrained")
     first, last = dated["start"].min(), dated["end"].max()
@@ -188,15 +242,44 @@ def plot_reaction_timeline(reactions: pd.DataFrame):
         side = country_side(row["country"])
         colour = side_colour(side)
         if row["date_precision"] == "day":
-            ax.plot([row["start"]], [y], marker=side_marker(side), color=colour, markersize=8, linestyle="none", gid=row["reaction_id"])
+            ax.plot(
+                [row["start"]],
+                [y],
+                marker=side_marker(side),
+                color=colour,
+                markersize=8,
+                linestyle="none",
+                gid=row["reaction_id"],
+            )
             anchor = row["start"]
         else:
-            ax.plot([row["start"], row["end"]], [y, y], color=colour, linewidth=4, marker="|", markersize=11, markeredgewidth=2, solid_capstyle="butt", gid=row["reaction_id"])
+            ax.plot(
+                [row["start"], row["end"]],
+                [y, y],
+                color=colour,
+                linewidth=4,
+                marker="|",
+                markersize=11,
+                markeredgewidth=2,
+                solid_capstyle="butt",
+                gid=row["reaction_id"],
+            )
             anchor = row["end"] if row["start"] < middle else row["start"]
         left = anchor > middle
-        ax.annotate(row["reaction_kind"], xy=(anchor, y), xytext=(-8 if left else 8, 0), textcoords="offset points",
-                    ha="right" if left else "left", va="center", fontsize=TEXT_SIZE)
-    ax.set_yticks(range(len(dated)), [f"{country} · {source}" for country, source in zip(dated["country"], dated["source_id"])], fontsize=TEXT_SIZE)
+        ax.annotate(
+            row["reaction_kind"],
+            xy=(anchor, y),
+            xytext=(-8 if left else 8, 0),
+            textcoords="offset points",
+            ha="right" if left else "left",
+            va="center",
+            fontsize=TEXT_SIZE,
+        )
+    ax.set_yticks(
+        range(len(dated)),
+        [f"{country} · {source}" for country, source in zip(dated["country"], dated["source_id"])],
+        fontsize=TEXT_SIZE,
+    )
     ax.set_ylim(len(dated) - 0.4, -0.6)
     ax.tick_params(axis="y", length=0)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
@@ -205,10 +288,31 @@ def plot_reaction_timeline(reactions: pd.DataFrame):
     ax.set_xlim(first - pd.Timedelta(days=6), last + pd.Timedelta(days=6))
     ax.grid(axis="x", color=OKABE_ITO["grey"], alpha=0.25)
     ax.set_axisbelow(True)
-    ax.set_title(f"{len(dated)} of {len(reactions)} reactions are dated,\n{undated} are not", loc="left", fontsize=TEXT_SIZE)
+    ax.set_title(
+        f"{len(dated)} of {len(reactions)} reactions are dated,\n{undated} are not",
+        loc="left",
+        fontsize=TEXT_SIZE,
+    )
     legend = [
-        Line2D([], [], marker="o", color=OKABE_ITO["black"], linestyle="none", markersize=7, label="dated to the day"),
-        Line2D([], [], marker="|", color=OKABE_ITO["black"], linewidth=4, markersize=10, markeredgewidth=2, label="dated to the month only"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=OKABE_ITO["black"],
+            linestyle="none",
+            markersize=7,
+            label="dated to the day",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="|",
+            color=OKABE_ITO["black"],
+            linewidth=4,
+            markersize=10,
+            markeredgewidth=2,
+            label="dated to the month only",
+        ),
     ]
     fig.legend(handles=legend, loc="outside lower center", ncol=2, fontsize=TEXT_SIZE)
     return fig
@@ -226,7 +330,11 @@ def describe_reactions(reactions: pd.DataFrame) -> str:
     total = len(reactions)
     sources = sorted(set(reactions["source_id"]))
     where = f"document {sources[0]}" if len(sources) == 1 else "documents " + ", ".join(sources)
-    return f"{total} reaction{'s' if total != 1 else ''} reported in {where}, by country and kind: " + "; ".join(parts) + "."
+    return (
+        f"{total} reaction{'s' if total != 1 else ''} reported in {where}, by country and kind: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def passages_mentioning(phrases=ALLIANCE_PHRASES) -> pd.DataFrame:
@@ -244,7 +352,9 @@ def passages_mentioning(phrases=ALLIANCE_PHRASES) -> pd.DataFrame:
             matched = [phrase for phrase, pattern in patterns.items() if pattern.search(sentence)]
             if matched:
                 found.update(matched)
-                rows.append({"document": source_id, "phrases": "; ".join(matched), "passage": sentence})
+                rows.append(
+                    {"document": source_id, "phrases": "; ".join(matched), "passage": sentence}
+                )
     missing = [phrase for phrase in phrases if phrase not in found]
     if missing:
         raise ValueError(f"not found in any document: {', '.join(repr(p) for p in missing)}")
@@ -258,7 +368,8 @@ def show_passages(passages: pd.DataFrame):
     text into a ribbon on a phone.
     """
     return (
-        passages[["document", "passage"]].style.hide(axis="index")
+        passages[["document", "passage"]]
+        .style.hide(axis="index")
         .set_properties(**{"text-align": "left", "white-space": "normal"})
         .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
     )
@@ -276,7 +387,9 @@ def passage_keys(passages: pd.DataFrame, prefix: str = "passage") -> dict:
     keys = {}
     for row in passages.itertuples(index=False):
         for phrase in row.phrases.split("; "):
-            key = f"{prefix}-{row.document}-{re.sub(r'[^a-z0-9]+', '-', phrase.lower()).strip('-')}"
+            key = (
+                f"{prefix}-{row.document}-{re.sub(r'[^a-z0-9]+', '-', phrase.lower()).strip('-')}"
+            )
             # A phrase found in several sentences of one document: -2, -3, ... in text order.
             number, unique = 1, key
             while unique in keys:
@@ -305,7 +418,8 @@ def sentence_of_each_row(reactions: pd.DataFrame) -> pd.Series:
     for row in reactions.itertuples(index=False):
         start = texts[row.source_id].find(row.quote)
         sentences[row.reaction_id] = next(
-            (sentence for low, high, sentence in spans[row.source_id] if low <= start < high), row.quote
+            (sentence for low, high, sentence in spans[row.source_id] if low <= start < high),
+            row.quote,
         )
     return pd.Series(sentences, name="sentence")
 

@@ -43,8 +43,8 @@ SPEAKER_SIDE_MEANINGS = {
 #: How a date is known; "relative" and "inferred" dates are the course's own
 #: reasoning, not the document's words, and say so.
 DATE_BASIS_MEANINGS = {
-    "stated": "the text writes the date (\"On 9 November\", \"In February 1988\")",
-    "relative": "the course's inference from a relative word in the text (\"on Sunday\", \"last month\", \"a day after\", \"28 years ago\") counted from the document's own date",
+    "stated": 'the text writes the date ("On 9 November", "In February 1988")',
+    "relative": 'the course\'s inference from a relative word in the text ("on Sunday", "last month", "a day after", "28 years ago") counted from the document\'s own date',
     "inferred": "the course's inference: the text gives no date for this event; the row takes the date of the day the document reports (8 November for the news of that day) or of an event the sentence ties it to",
 }
 
@@ -52,7 +52,7 @@ DATE_BASIS_MEANINGS = {
 AS_OF_BASIS_MEANINGS = {
     "document date": "the figure is given in the present tense; it stands at the document's own date",
     "stated": "the text writes the date of the figure",
-    "relative": "the course's inference from a relative word (\"last month\", \"on Monday\") counted from the document's own date",
+    "relative": 'the course\'s inference from a relative word ("last month", "on Monday") counted from the document\'s own date',
     "course's inference": "the text does not date the figure; the course dates it by reasoning given in as_of_note",
 }
 
@@ -79,7 +79,10 @@ class Column:
     def allowed(self) -> str:
         """The allowed values, each with its definition, as one readable string."""
         meanings = dict(self.definitions)
-        return "; ".join(f"'{value}': {meanings[value]}" if value in meanings else f"'{value}'" for value in self.choices)
+        return "; ".join(
+            f"'{value}': {meanings[value]}" if value in meanings else f"'{value}'"
+            for value in self.choices
+        )
 
     @property
     def dtype(self) -> str:
@@ -114,13 +117,28 @@ class Table:
 
 def choice(name: str, meaning: str, definitions: dict, required: bool = True) -> Column:
     """A ``choice`` column whose allowed values are the keys of ``definitions``."""
-    return Column(name, "choice", meaning, required=required, choices=tuple(definitions), definitions=tuple(definitions.items()))
+    return Column(
+        name,
+        "choice",
+        meaning,
+        required=required,
+        choices=tuple(definitions),
+        definitions=tuple(definitions.items()),
+    )
 
 
 def _quote_columns():
     return (
-        Column("source_id", "source_id", "Id of the document the row comes from (000-004); see the manifest."),
-        Column("quote", "quote", "The passage the row rests on, copied verbatim: an exact substring of the document's text."),
+        Column(
+            "source_id",
+            "source_id",
+            "Id of the document the row comes from (000-004); see the manifest.",
+        ),
+        Column(
+            "quote",
+            "quote",
+            "The passage the row rests on, copied verbatim: an exact substring of the document's text.",
+        ),
     )
 
 
@@ -132,18 +150,40 @@ SOURCES = Table(
     columns=(
         Column("source_id", "id", "Three-digit id, 000-004, also the start of the file name."),
         Column("file", "text", "File name under data/sources/."),
-        Column("outlet", "text", "Who published it, as far as the evidence shows, or 'not stated in the text'."),
+        Column(
+            "outlet",
+            "text",
+            "Who published it, as far as the evidence shows, or 'not stated in the text'.",
+        ),
         Column("outlet_basis", "text", "The evidence for the outlet."),
-        Column("title", "text", "The headline or article title as it stands in the document, or a description in brackets where there is none."),
-        Column("date", "date", "Publication date (or the earliest date it can have been written)."),
+        Column(
+            "title",
+            "text",
+            "The headline or article title as it stands in the document, or a description in brackets where there is none.",
+        ),
+        Column(
+            "date", "date", "Publication date (or the earliest date it can have been written)."
+        ),
         choice("date_precision", "How precise the date is.", PRECISION_MEANINGS),
         Column("date_basis", "text", "How the date is known: the words in the text that fix it."),
         Column("language", "text", "Language of the text we have."),
         Column("kind", "text", "What kind of document it is."),
         Column("watch_for", "text", "What a careful reader should watch for."),
-        Column("sha256", "sha256", "SHA-256 of the file's bytes; the loader refuses a file that does not match."),
-        Column("rights", "text", "Who holds the rights to the text and on what basis the course reproduces it: its licence, or for a copyright text the teaching purpose it is reproduced for."),
-        Column("attribution", "text", "The credit the text must carry wherever it is shown: title, author or outlet, date, and for a licensed text the link to it and to its licence."),
+        Column(
+            "sha256",
+            "sha256",
+            "SHA-256 of the file's bytes; the loader refuses a file that does not match.",
+        ),
+        Column(
+            "rights",
+            "text",
+            "Who holds the rights to the text and on what basis the course reproduces it: its licence, or for a copyright text the teaching purpose it is reproduced for.",
+        ),
+        Column(
+            "attribution",
+            "text",
+            "The credit the text must carry wherever it is shown: title, author or outlet, date, and for a licensed text the link to it and to its licence.",
+        ),
     ),
 )
 
@@ -157,33 +197,67 @@ CASUALTY_CLAIMS = Table(
         Column("claim_id", "id", "Row id, C01, C02, ..."),
         Column("source_id", "source_id", "Document the figure appears in."),
         Column("value_stated", "int", "The number as written."),
-        choice("qualifier", "The hedge word attached to the number.", {
-            "exact": "a bare figure, no hedge word",
-            "at least": "\"at least N\": N is a floor",
-            "more than": "\"more than N\": N is a floor",
-            "nearly": "\"nearly N\": N is a ceiling",
-            "almost": "\"almost N\": N is a ceiling",
-        }),
-        Column("value_min", "int", "Lowest value the wording allows, empty if the text sets none.", required=False),
-        Column("value_max", "int", "Highest value the wording allows, empty if the text sets none.", required=False),
+        choice(
+            "qualifier",
+            "The hedge word attached to the number.",
+            {
+                "exact": "a bare figure, no hedge word",
+                "at least": '"at least N": N is a floor',
+                "more than": '"more than N": N is a floor',
+                "nearly": '"nearly N": N is a ceiling',
+                "almost": '"almost N": N is a ceiling',
+            },
+        ),
+        Column(
+            "value_min",
+            "int",
+            "Lowest value the wording allows, empty if the text sets none.",
+            required=False,
+        ),
+        Column(
+            "value_max",
+            "int",
+            "Highest value the wording allows, empty if the text sets none.",
+            required=False,
+        ),
         Column("unit", "text", "What is counted (deaths)."),
-        choice("counted_group", "Who is counted.", {
-            "military": "soldiers or defence forces only",
-            "civilian": "civilians only",
-            "all": "everyone killed: the text names no group, and the course reads that as soldiers and civilians together (the course's reading, not the text's words)",
-        }),
+        choice(
+            "counted_group",
+            "Who is counted.",
+            {
+                "military": "soldiers or defence forces only",
+                "civilian": "civilians only",
+                "all": "everyone killed: the text names no group, and the course reads that as soldiers and civilians together (the course's reading, not the text's words)",
+            },
+        ),
         choice("counted_side", "Whose dead are counted.", COUNTED_SIDE_MEANINGS),
         Column("claimant", "text", "Who makes the claim, as the document attributes it."),
-        choice("claimant_side", "Whose position the claimant speaks for (a side is a party or a state, not a nationality).", {k: SPEAKER_SIDE_MEANINGS[k] for k in ("Armenian", "Azerbaijani", "Russian", "third party", "outlet")}),
+        choice(
+            "claimant_side",
+            "Whose position the claimant speaks for (a side is a party or a state, not a nationality).",
+            {
+                k: SPEAKER_SIDE_MEANINGS[k]
+                for k in ("Armenian", "Azerbaijani", "Russian", "third party", "outlet")
+            },
+        ),
         Column("as_of", "date", "The date the figure stands at."),
         choice("as_of_precision", "How precise as_of is.", PRECISION_MEANINGS),
         choice("as_of_basis", "How as_of is known.", AS_OF_BASIS_MEANINGS),
-        Column("as_of_note", "text", "The reasoning behind an as_of the text does not write, labelled as the course's; empty where the text writes the date or the figure stands at the document's date.", required=False),
+        Column(
+            "as_of_note",
+            "text",
+            "The reasoning behind an as_of the text does not write, labelled as the course's; empty where the text writes the date or the figure stands at the document's date.",
+            required=False,
+        ),
         Column("period", "text", "The span the count covers."),
-        choice("conflict", "Which war the figure is about.", {
-            "2020 war": "the fighting that began on 27 September 2020",
-            "1988-1994 war": "the first war over the region, which ended with the 1994 truce",
-        }),
+        choice(
+            "conflict",
+            "Which war the figure is about.",
+            {
+                "2020 war": "the fighting that began on 27 September 2020",
+                "1988-1994 war": "the first war over the region, which ended with the 1994 truce",
+            },
+        ),
         _quote_columns()[1],
     ),
 )
@@ -194,22 +268,46 @@ TIMELINE = Table(
     id_column="event_id",
     derivation="Dates written in the text are 'stated'; dates worked out from 'on Sunday', 'last month' or 'a day after' and the document's own date are 'relative'; events the text does not date take the day the document reports and are 'inferred'. 'relative' and 'inferred' dates are the course's inferences, not the documents' words. Rows about the same event share an event_key. reporter_side says whose position the reporter speaks for: a newspaper or a journalist of any country is 'third party', never the side of its country's government.",
     columns=(
-        Column("event_id", "id", "Row id, T01, T02, ...: T01-T63 were numbered in date order, later rows are appended; the loader sorts by date."),
+        Column(
+            "event_id",
+            "id",
+            "Row id, T01, T02, ...: T01-T63 were numbered in date order, later rows are appended; the loader sorts by date.",
+        ),
         Column("event_key", "text", "Key shared by rows that report the same event."),
-        Column("date", "date", "When it happened (first of the month or year for coarser precision)."),
+        Column(
+            "date", "date", "When it happened (first of the month or year for coarser precision)."
+        ),
         choice("date_precision", "How precise the date is.", PRECISION_MEANINGS),
         choice("date_basis", "How the date is known.", DATE_BASIS_MEANINGS),
         Column("event", "text", "Short neutral description, attributed where it is a claim."),
-        choice("event_kind", "What kind of event.", {
-            "political": "announcements, statements, votes and changes of office or control",
-            "military": "fighting, strikes and reports of them",
-            "casualties": "a death toll announced or reported",
-            "diplomatic": "talks, truces, ceasefires, mediation, congratulations between states",
-            "public reaction": "crowds, celebrations, protests, civilians on the move",
-            "aftermath": "what happened after the ceasefire of 9-10 November 2020",
-        }),
+        choice(
+            "event_kind",
+            "What kind of event.",
+            {
+                "political": "announcements, statements, votes and changes of office or control",
+                "military": "fighting, strikes and reports of them",
+                "casualties": "a death toll announced or reported",
+                "diplomatic": "talks, truces, ceasefires, mediation, congratulations between states",
+                "public reaction": "crowds, celebrations, protests, civilians on the move",
+                "aftermath": "what happened after the ceasefire of 9-10 November 2020",
+            },
+        ),
         Column("reported_by", "text", "Who the document says reports or claims it."),
-        choice("reporter_side", "Whose position the reporter speaks for (a side is a party or a state, not a nationality).", {k: SPEAKER_SIDE_MEANINGS[k] for k in ("Azerbaijani", "Armenian", "Russian", "Turkish", "third party", "document")}),
+        choice(
+            "reporter_side",
+            "Whose position the reporter speaks for (a side is a party or a state, not a nationality).",
+            {
+                k: SPEAKER_SIDE_MEANINGS[k]
+                for k in (
+                    "Azerbaijani",
+                    "Armenian",
+                    "Russian",
+                    "Turkish",
+                    "third party",
+                    "document",
+                )
+            },
+        ),
         *_quote_columns(),
     ),
 )
@@ -223,29 +321,41 @@ REACTIONS = Table(
         Column("reaction_id", "id", "Row id, R01, R02, ..."),
         Column("actor", "text", "Who reacted, as named."),
         Column("actor_role", "text", "Their role as the document gives it."),
-        Column("country", "text", "Country (or international body) the document says the actor belongs to; 'the press (outlet)' for a journalist's own words, 'not stated in the document' where it does not say."),
-        choice("actor_kind", "What kind of actor.", {
-            "head of state or government": "a president, prime minister or self-declared president",
-            "government official": "a minister, spokesperson, adviser, mayor or unnamed officials",
-            "legislator": "a member or speaker of a parliament",
-            "diplomat": "an ambassador",
-            "political party": "a party or its leader or spokesperson",
-            "public": "crowds, residents, protesters, people not named",
-            "organisation": "a government, ministry or other body speaking as a whole",
-            "military": "armed forces or a unit of them",
-            "public figure": "a named person without a current office: former office-holders, actors, journalists",
-            "sports club": "a sports club",
-        }),
+        Column(
+            "country",
+            "text",
+            "Country (or international body) the document says the actor belongs to; 'the press (outlet)' for a journalist's own words, 'not stated in the document' where it does not say.",
+        ),
+        choice(
+            "actor_kind",
+            "What kind of actor.",
+            {
+                "head of state or government": "a president, prime minister or self-declared president",
+                "government official": "a minister, spokesperson, adviser, mayor or unnamed officials",
+                "legislator": "a member or speaker of a parliament",
+                "diplomat": "an ambassador",
+                "political party": "a party or its leader or spokesperson",
+                "public": "crowds, residents, protesters, people not named",
+                "organisation": "a government, ministry or other body speaking as a whole",
+                "military": "armed forces or a unit of them",
+                "public figure": "a named person without a current office: former office-holders, actors, journalists",
+                "sports club": "a sports club",
+            },
+        ),
         Column("date", "date", "When, if the text says.", required=False),
         choice("date_precision", "How precise the date is.", PRECISION_MEANINGS, required=False),
-        choice("reaction_kind", "What kind of reaction.", {
-            "congratulation": "congratulates Azerbaijan, its people or its president",
-            "celebration": "crowds or people celebrate",
-            "protest": "people protest",
-            "denial": "denies that the city has been taken, or denies an allegation",
-            "statement": "says something about the battle, the city or its loss that is none of the above",
-            "offer of support": "offers help or support after the capture",
-        }),
+        choice(
+            "reaction_kind",
+            "What kind of reaction.",
+            {
+                "congratulation": "congratulates Azerbaijan, its people or its president",
+                "celebration": "crowds or people celebrate",
+                "protest": "people protest",
+                "denial": "denies that the city has been taken, or denies an allegation",
+                "statement": "says something about the battle, the city or its loss that is none of the above",
+                "offer of support": "offers help or support after the capture",
+            },
+        ),
         Column("summary", "text", "Short neutral description."),
         *_quote_columns(),
     ),
@@ -260,14 +370,26 @@ PLACES = Table(
         Column("place_id", "id", "Short key used by other tables."),
         Column("name", "text", "The name the documents mostly use."),
         Column("other_names", "text", "Other names, separated by '; '.", required=False),
-        choice("kind", "What kind of place.", {
-            "city": "a city", "town": "a town", "village": "a village",
-            "region": "a region or province", "corridor": "a road corridor",
-        }),
+        choice(
+            "kind",
+            "What kind of place.",
+            {
+                "city": "a city",
+                "town": "a town",
+                "village": "a village",
+                "region": "a region or province",
+                "corridor": "a road corridor",
+            },
+        ),
         Column("latitude", "float", "Decimal degrees north."),
         Column("longitude", "float", "Decimal degrees east."),
         Column("reference", "text", "The public reference for the coordinates."),
-        Column("mentioned_in", "text", "Ids of the documents that name the place, separated by ';'.", required=False),
+        Column(
+            "mentioned_in",
+            "text",
+            "Ids of the documents that name the place, separated by ';'.",
+            required=False,
+        ),
     ),
 )
 
@@ -282,16 +404,29 @@ DISTANCE_CLAIMS = Table(
         Column("source_id", "source_id", "Document the distance appears in."),
         Column("from_place", "text", "place_id of one end (see places.csv)."),
         Column("to_place", "text", "place_id of the other end."),
-        Column("value_stated", "float", "The number as written, empty if the text gives words only.", required=False),
+        Column(
+            "value_stated",
+            "float",
+            "The number as written, empty if the text gives words only.",
+            required=False,
+        ),
         Column("unit_stated", "text", "The unit or words used."),
-        Column("km_min", "float", "Lower bound in km, empty if the text sets none.", required=False),
-        Column("km_max", "float", "Upper bound in km, empty if the text sets none.", required=False),
-        choice("qualifier", "The hedge attached to the distance.", {
-            "exact": "a bare figure, no hedge word",
-            "about": "\"about N\"",
-            "only about": "\"only about N\": the hedge also stresses how near",
-            "a few": "\"a few\": no number, so no bounds",
-        }),
+        Column(
+            "km_min", "float", "Lower bound in km, empty if the text sets none.", required=False
+        ),
+        Column(
+            "km_max", "float", "Upper bound in km, empty if the text sets none.", required=False
+        ),
+        choice(
+            "qualifier",
+            "The hedge attached to the distance.",
+            {
+                "exact": "a bare figure, no hedge word",
+                "about": '"about N"',
+                "only about": '"only about N": the hedge also stresses how near',
+                "a few": '"a few": no number, so no bounds',
+            },
+        ),
         Column("quote", "quote", "The passage, verbatim."),
     ),
 )
@@ -304,16 +439,30 @@ UNCODED_SENTENCES = Table(
     columns=(
         Column("sentence_id", "id", "Row id, U001, U002, ..."),
         Column("source_id", "source_id", "Document the sentence is in."),
-        choice("reason_kind", "Whether the sentence carries a claim at all.", {
-            "no claim": "a headline, section heading, page leftover or embed notice: it states no fact, figure, date, name or claim of its own",
-            "claim not tabled": "it states a fact or claim that no table has a column for (a description, an assessment, a comparison); it counts against the share coded",
-        }),
+        choice(
+            "reason_kind",
+            "Whether the sentence carries a claim at all.",
+            {
+                "no claim": "a headline, section heading, page leftover or embed notice: it states no fact, figure, date, name or claim of its own",
+                "claim not tabled": "it states a fact or claim that no table has a column for (a description, an assessment, a comparison); it counts against the share coded",
+            },
+        ),
         Column("reason", "text", "Why the sentence is not in a table, in a few words."),
         Column("quote", "quote", "The whole sentence, verbatim."),
     ),
 )
 
-ALL_TABLES = (SOURCES, CASUALTY_CLAIMS, TIMELINE, REACTIONS, PLACES, DISTANCE_CLAIMS, UNCODED_SENTENCES)
+ALL_TABLES = (
+    SOURCES,
+    CASUALTY_CLAIMS,
+    TIMELINE,
+    REACTIONS,
+    PLACES,
+    DISTANCE_CLAIMS,
+    UNCODED_SENTENCES,
+)
 
 #: The tables whose rows rest on a verbatim quote of one document.
-QUOTED_TABLES = tuple(t for t in ALL_TABLES if "quote" in t.column_names and "source_id" in t.column_names)
+QUOTED_TABLES = tuple(
+    t for t in ALL_TABLES if "quote" in t.column_names and "source_id" in t.column_names
+)

@@ -24,7 +24,9 @@ def whole_word_pattern(forms) -> re.Pattern:
 # A sentence ends at . ! or ? (a closing quote stays with its sentence) before
 # white space and a capital, an opening quote or a footnote bracket; "Mr." and
 # "St." end nothing.
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?][”\"])|(?<=[.!?]))(?<!\bMr\.)(?<!\bSt\.)\s+(?=[“\"A-Z\[])")
+_SENTENCE_BREAK = re.compile(
+    r"(?:(?<=[.!?][”\"])|(?<=[.!?]))(?<!\bMr\.)(?<!\bSt\.)\s+(?=[“\"A-Z\[])"
+)
 
 
 def _unmatched_leading_quote(piece: str) -> bool:
@@ -90,12 +92,19 @@ def quoted_spans(line: str) -> list:
         if start is None and ch == "'" and (i == 0 or not line[i - 1].isalnum()):
             # A straight single quote opens only after a non-letter and closes only before one
             # (a headline's 'takes key town'), so the apostrophe in "country's" opens nothing.
-            close = next((j for j in range(i + 1, len(line)) if line[j] == "'" and (j + 1 == len(line) or not line[j + 1].isalnum())), None)
+            close = next(
+                (
+                    j
+                    for j in range(i + 1, len(line))
+                    if line[j] == "'" and (j + 1 == len(line) or not line[j + 1].isalnum())
+                ),
+                None,
+            )
             if close is not None:
                 spans.append((i, close + 1))
                 i = close + 1
                 continue
-        if start is None and ch in _OPENERS and (ch != "‘" or "’" in line[i + 1:]):
+        if start is None and ch in _OPENERS and (ch != "‘" or "’" in line[i + 1 :]):
             start, closer = i, _OPENERS[ch]
         elif start is not None and ch == closer:
             spans.append((start, i + 1))

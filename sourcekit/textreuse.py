@@ -54,7 +54,10 @@ def words(text: str) -> list:
     """
     if not isinstance(text, str):
         raise TypeError(f"expected the text of a document as a string, got {type(text).__name__}")
-    return [Word(m.group().casefold().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [
+        Word(m.group().casefold().replace("’", "'"), m.start(), m.end())
+        for m in _WORD.finditer(text)
+    ]
 
 
 def word_ngrams(text: str, n: int = 5) -> set:
@@ -126,7 +129,9 @@ def shared_passages(text_a: str, text_b: str, min_words: int = 8) -> list:
     grows with the text lengths, not their product.
     """
     if not isinstance(min_words, int) or min_words < 1:
-        raise ValueError(f"min_words must be a whole number of words, 1 or more; got {min_words!r}")
+        raise ValueError(
+            f"min_words must be a whole number of words, 1 or more; got {min_words!r}"
+        )
     words_a, words_b = words(text_a), words(text_b)
     forms_a = [w.form for w in words_a]
     forms_b = [w.form for w in words_b]
@@ -139,7 +144,11 @@ def shared_passages(text_a: str, text_b: str, min_words: int = 8) -> list:
             if i > 0 and j > 0 and forms_a[i - 1] == forms_b[j - 1]:
                 continue  # the middle of a run that started earlier
             length = min_words
-            while i + length < len(forms_a) and j + length < len(forms_b) and forms_a[i + length] == forms_b[j + length]:
+            while (
+                i + length < len(forms_a)
+                and j + length < len(forms_b)
+                and forms_a[i + length] == forms_b[j + length]
+            ):
                 length += 1
             a0, a1 = words_a[i].start, words_a[i + length - 1].end
             b0, b1 = words_b[j].start, words_b[j + length - 1].end
@@ -168,7 +177,15 @@ def shared_passages_table(texts: dict, min_words: int = 8) -> pd.DataFrame:
     rows = []
     for a, b in itertools.combinations(sorted(texts), 2):
         for passage in shared_passages(texts[a], texts[b], min_words=min_words):
-            rows.append({"a": a, "b": b, "words": passage.words, "passage_in_a": passage.text_a, "passage_in_b": passage.text_b})
+            rows.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "words": passage.words,
+                    "passage_in_a": passage.text_a,
+                    "passage_in_b": passage.text_b,
+                }
+            )
     frame = pd.DataFrame(rows, columns=["a", "b", "words", "passage_in_a", "passage_in_b"])
     frame = frame.sort_values(["words", "a", "b"], ascending=[False, True, True], kind="stable")
     return frame.reset_index(drop=True)
@@ -183,5 +200,7 @@ def reuse_summary(texts: dict, n: int = 5, min_words: int = 8) -> pd.DataFrame:
     passages = shared_passages_table(texts, min_words=min_words)
     grouped = passages.groupby(["a", "b"])["words"]
     overlap["passages"] = grouped.size().reindex(overlap.index, fill_value=0).astype("int64")
-    overlap["longest_passage_words"] = grouped.max().reindex(overlap.index, fill_value=0).astype("int64")
+    overlap["longest_passage_words"] = (
+        grouped.max().reindex(overlap.index, fill_value=0).astype("int64")
+    )
     return overlap.reset_index()

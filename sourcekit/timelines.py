@@ -22,7 +22,22 @@ from matplotlib.transforms import ScaledTranslation
 from .charts import FIGURE_WIDTH, OKABE_ITO, TEXT_SIZE, new_figure, side_colour, side_marker
 
 #: Short words in event keys that are ordinary English, not abbreviations.
-_SHORT_WORDS = {"a", "an", "and", "at", "by", "for", "in", "is", "of", "on", "or", "the", "to", "up"}
+_SHORT_WORDS = {
+    "a",
+    "an",
+    "and",
+    "at",
+    "by",
+    "for",
+    "in",
+    "is",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "up",
+}
 
 
 def date_span(date, precision: str) -> tuple:
@@ -53,7 +68,11 @@ def event_label(event_key: str, context: str = "") -> str:
     """
     out = []
     for position, word in enumerate(event_key.split("_")):
-        if word.isalpha() and word not in _SHORT_WORDS and (len(word) == 2 or re.search(rf"\b{word.upper()}\b", context)):
+        if (
+            word.isalpha()
+            and word not in _SHORT_WORDS
+            and (len(word) == 2 or re.search(rf"\b{word.upper()}\b", context))
+        ):
             out.append(word.upper())
         elif position == 0 or _is_name(word, context):
             out.append(word.capitalize())
@@ -70,7 +89,9 @@ def _is_name(word: str, context: str) -> bool:
 
 def event_labels(timeline: pd.DataFrame) -> dict:
     """Map each event key in ``timeline`` to its readable label."""
-    context = " ".join(" ".join(timeline[column].astype(str)) for column in ("event", "reported_by", "quote"))
+    context = " ".join(
+        " ".join(timeline[column].astype(str)) for column in ("event", "reported_by", "quote")
+    )
     return {key: event_label(key, context) for key in timeline["event_key"].unique()}
 
 
@@ -87,7 +108,9 @@ def report_groups(timeline: pd.DataFrame) -> pd.DataFrame:
     date by the same side share one mark, labelled with all their document ids.
     """
     groups = (
-        timeline.groupby(["event_key", "date", "date_precision", "reporter_side"], sort=False)["source_id"]
+        timeline.groupby(["event_key", "date", "date_precision", "reporter_side"], sort=False)[
+            "source_id"
+        ]
         .agg(lambda ids: " ".join(sorted(ids)))
         .rename("documents")
         .reset_index()
@@ -105,8 +128,16 @@ def _lanes(ax, labels_top_down, fontsize=TEXT_SIZE, rows=None):
     n = len(labels_top_down)
     rows = [n - 1 - i for i in range(n)] if rows is None else list(rows)
     for y, label in zip(rows, labels_top_down):
-        ax.text(0.0, y + 0.42, label, transform=ax.get_yaxis_transform(), ha="left", va="center",
-                fontsize=fontsize, color=OKABE_ITO["black"])
+        ax.text(
+            0.0,
+            y + 0.42,
+            label,
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=fontsize,
+            color=OKABE_ITO["black"],
+        )
     ax.set_yticks(rows)
     ax.set_yticklabels([])
     ax.tick_params(axis="y", length=0)
@@ -123,8 +154,16 @@ def _date_axis(ax, date_format):
 
 def _side_legend(ax, sides, spans=False, extra=(), below_inches=0.45):
     handles = [
-        Line2D([], [], linestyle="", marker=side_marker(side), markersize=8, markerfacecolor=side_colour(side),
-               markeredgecolor=OKABE_ITO["black"], label=_side_name(side))
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker=side_marker(side),
+            markersize=8,
+            markerfacecolor=side_colour(side),
+            markeredgecolor=OKABE_ITO["black"],
+            label=_side_name(side),
+        )
         for side in sides
     ]
     if spans:
@@ -133,19 +172,37 @@ def _side_legend(ax, sides, spans=False, extra=(), below_inches=0.45):
     # Below the chart (half an inch under the axes, clear of the tick labels),
     # outside the data, so it never hides a mark.
     below = ax.transAxes + ScaledTranslation(0, -below_inches, ax.figure.dpi_scale_trans)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=below, ncol=2, fontsize=TEXT_SIZE,
-              title="reported by", title_fontsize=TEXT_SIZE, alignment="left")
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.0),
+        bbox_transform=below,
+        ncol=2,
+        fontsize=TEXT_SIZE,
+        title="reported by",
+        title_fontsize=TEXT_SIZE,
+        alignment="left",
+    )
 
 
 def _side_name(side):
-    return {"document": "the document itself", "third party": "a third party"}.get(side, f"{side} side")
+    return {"document": "the document itself", "third party": "a third party"}.get(
+        side, f"{side} side"
+    )
 
 
 #: Extra height, in rows, under a row whose marks are nudged apart.
 _NUDGED_ROOM = 0.35
 
 
-def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=FIGURE_WIDTH, height=None, date_format="%-d %b"):
+def plot_event_timeline(
+    timeline: pd.DataFrame,
+    order=None,
+    ax=None,
+    width=FIGURE_WIDTH,
+    height=None,
+    date_format="%-d %b",
+):
     """Dot chart of events over time: one row per event, one mark per report.
 
     Each mark is coloured and shaped by the reporting side and labelled with
@@ -165,7 +222,9 @@ def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=FIGUR
     groups = report_groups(timeline)
     # A row whose marks are nudged apart gets room below it for the lower mark's label,
     # so that the label stays clear of the next row's name.
-    nudged = set(groups.groupby("event_key")["reporter_side"].nunique().loc[lambda sides: sides > 1].index)
+    nudged = set(
+        groups.groupby("event_key")["reporter_side"].nunique().loc[lambda sides: sides > 1].index
+    )
     row_of, y = {}, 0.0
     for key in reversed(order):
         y += _NUDGED_ROOM if key in nudged else 0.0
@@ -183,18 +242,43 @@ def plot_event_timeline(timeline: pd.DataFrame, order=None, ax=None, width=FIGUR
             nudge = 0.0 if len(sides) == 1 else -sides.index(group["reporter_side"]) * 0.3
             y = row_of[key] + nudge
             start, end = date_span(group["date"], group["date_precision"])
-            colour, marker = side_colour(group["reporter_side"]), side_marker(group["reporter_side"])
+            colour, marker = (
+                side_colour(group["reporter_side"]),
+                side_marker(group["reporter_side"]),
+            )
             if end > start:
                 any_span = True
-                ax.plot([start, end], [y, y], linewidth=7, color=colour, alpha=0.35, solid_capstyle="butt")
+                ax.plot(
+                    [start, end],
+                    [y, y],
+                    linewidth=7,
+                    color=colour,
+                    alpha=0.35,
+                    solid_capstyle="butt",
+                )
                 x = start + (end - start) / 2
             else:
                 x = start
-            ax.plot([x], [y], linestyle="", marker=marker, markersize=8, color=colour, markeredgecolor=OKABE_ITO["black"], zorder=3)
+            ax.plot(
+                [x],
+                [y],
+                linestyle="",
+                marker=marker,
+                markersize=8,
+                color=colour,
+                markeredgecolor=OKABE_ITO["black"],
+                zorder=3,
+            )
             left = several_dates and group["date"] == first_date
-            ax.annotate(group["documents"], (mdates.date2num(end if not left else start), y),
-                        xytext=(-7 if left else 7, 0), textcoords="offset points", va="center",
-                        ha="right" if left else "left", fontsize=TEXT_SIZE)
+            ax.annotate(
+                group["documents"],
+                (mdates.date2num(end if not left else start), y),
+                xytext=(-7 if left else 7, 0),
+                textcoords="offset points",
+                va="center",
+                ha="right" if left else "left",
+                fontsize=TEXT_SIZE,
+            )
     _lanes(ax, [labels[key] for key in order], rows=[row_of[key] for key in order])
     _date_axis(ax, date_format)
     ax.margins(x=0.1)
@@ -213,12 +297,16 @@ def reports_matrix(timeline: pd.DataFrame, source_ids, order=None) -> pd.DataFra
     for row in timeline.itertuples(index=False):
         if row.event_key in table.index and row.source_id in table.columns:
             previous = table.at[row.event_key, row.source_id]
-            table.at[row.event_key, row.source_id] = row.reporter_side if not previous else f"{previous}; {row.reporter_side}"
+            table.at[row.event_key, row.source_id] = (
+                row.reporter_side if not previous else f"{previous}; {row.reporter_side}"
+            )
     table.index.name = "event_key"
     return table
 
 
-def plot_reports_matrix(timeline: pd.DataFrame, source_ids, order=None, ax=None, width=FIGURE_WIDTH, height=None):
+def plot_reports_matrix(
+    timeline: pd.DataFrame, source_ids, order=None, ax=None, width=FIGURE_WIDTH, height=None
+):
     """Which document reports which event: a mark where it does, a dash where not.
 
     Marks take the colour and shape of the side the document says made the
@@ -236,12 +324,27 @@ def plot_reports_matrix(timeline: pd.DataFrame, source_ids, order=None, ax=None,
         for j, source_id in enumerate(matrix.columns):
             side = matrix.at[key, source_id]
             if not side:
-                ax.text(j, y, "–", ha="center", va="center", color=OKABE_ITO["grey"], fontsize=TEXT_SIZE)
+                ax.text(
+                    j,
+                    y,
+                    "–",
+                    ha="center",
+                    va="center",
+                    color=OKABE_ITO["grey"],
+                    fontsize=TEXT_SIZE,
+                )
                 continue
             side = side.split("; ")[0]
             sides_seen.append(side)
-            ax.plot([j], [y], linestyle="", marker=side_marker(side), markersize=11, color=side_colour(side),
-                    markeredgecolor=OKABE_ITO["black"])
+            ax.plot(
+                [j],
+                [y],
+                linestyle="",
+                marker=side_marker(side),
+                markersize=11,
+                color=side_colour(side),
+                markeredgecolor=OKABE_ITO["black"],
+            )
     _lanes(ax, [labels[key] for key in matrix.index])
     ax.set_xticks(range(len(matrix.columns)), list(matrix.columns))
     ax.xaxis.tick_top()
@@ -250,12 +353,28 @@ def plot_reports_matrix(timeline: pd.DataFrame, source_ids, order=None, ax=None,
     ax.set_xlim(-0.5, len(matrix.columns) - 0.5)
     ax.spines[["bottom", "left"]].set_visible(False)
     ax.tick_params(axis="x", length=0)
-    dash = Line2D([], [], linestyle="", marker="$–$", markersize=8, color=OKABE_ITO["grey"], label="not reported")
+    dash = Line2D(
+        [],
+        [],
+        linestyle="",
+        marker="$–$",
+        markersize=8,
+        color=OKABE_ITO["grey"],
+        label="not reported",
+    )
     _side_legend(ax, list(dict.fromkeys(sides_seen)), extra=[dash], below_inches=0.1)
     return ax
 
 
-def plot_document_coverage(timeline: pd.DataFrame, source_id: str, order=None, ax=None, width=FIGURE_WIDTH, height=None, date_format="%-d %b"):
+def plot_document_coverage(
+    timeline: pd.DataFrame,
+    source_id: str,
+    order=None,
+    ax=None,
+    width=FIGURE_WIDTH,
+    height=None,
+    date_format="%-d %b",
+):
     """The events one document reports, against all the events in ``timeline``.
 
     Every event keeps its row in every view (so views can be compared); the
@@ -273,8 +392,15 @@ def plot_document_coverage(timeline: pd.DataFrame, source_id: str, order=None, a
     mine = timeline[timeline["source_id"] == source_id]
     for row in others.itertuples(index=False):
         start, end = date_span(row.date, row.date_precision)
-        ax.plot([start + (end - start) / 2], [row_of[row.event_key]], linestyle="", marker="o", markersize=4,
-                color=OKABE_ITO["grey"], alpha=0.6)
+        ax.plot(
+            [start + (end - start) / 2],
+            [row_of[row.event_key]],
+            linestyle="",
+            marker="o",
+            markersize=4,
+            color=OKABE_ITO["grey"],
+            alpha=0.6,
+        )
     # Two reports of one event in the chosen document on different dates or by different sides (the
     # ceasefire, dated 9 and 10 November by two voices in 000) may be a day apart: their marks are
     # spread above and below the row's line, earliest on top, or one hides the other. Rows alike in
@@ -288,15 +414,42 @@ def plot_document_coverage(timeline: pd.DataFrame, source_id: str, order=None, a
         start, end = date_span(row.date, row.date_precision)
         y = row_of[row.event_key] + offset_of[(row.event_key, row.date, row.reporter_side)]
         if end > start:
-            ax.plot([start, end], [y, y], linewidth=7, color=side_colour(row.reporter_side), alpha=0.35, solid_capstyle="butt")
-        ax.plot([start + (end - start) / 2], [y], linestyle="", marker=side_marker(row.reporter_side), markersize=9,
-                color=side_colour(row.reporter_side), markeredgecolor=OKABE_ITO["black"], zorder=3)
+            ax.plot(
+                [start, end],
+                [y, y],
+                linewidth=7,
+                color=side_colour(row.reporter_side),
+                alpha=0.35,
+                solid_capstyle="butt",
+            )
+        ax.plot(
+            [start + (end - start) / 2],
+            [y],
+            linestyle="",
+            marker=side_marker(row.reporter_side),
+            markersize=9,
+            color=side_colour(row.reporter_side),
+            markeredgecolor=OKABE_ITO["black"],
+            zorder=3,
+        )
     reported = mine["event_key"].nunique()
-    ax.set_title(f"Document {source_id} reports {reported} of these {len(order)} events", loc="left", fontsize=TEXT_SIZE)
+    ax.set_title(
+        f"Document {source_id} reports {reported} of these {len(order)} events",
+        loc="left",
+        fontsize=TEXT_SIZE,
+    )
     _lanes(ax, [labels[key] for key in order])
     _date_axis(ax, date_format)
     ax.margins(x=0.08)
-    grey = Line2D([], [], linestyle="", marker="o", markersize=4, color=OKABE_ITO["grey"], label="other documents")
+    grey = Line2D(
+        [],
+        [],
+        linestyle="",
+        marker="o",
+        markersize=4,
+        color=OKABE_ITO["grey"],
+        label="other documents",
+    )
     _side_legend(ax, list(dict.fromkeys(mine["reporter_side"])), extra=[grey])
     return ax
 
@@ -305,7 +458,11 @@ def describe_document_coverage(timeline: pd.DataFrame, source_id: str, order) ->
     """The finding of one :func:`plot_document_coverage` view, as a sentence for alt text."""
     order = list(order)
     labels = event_labels(timeline[timeline["event_key"].isin(order)])
-    mine = [key for key in order if ((timeline["event_key"] == key) & (timeline["source_id"] == source_id)).any()]
+    mine = [
+        key
+        for key in order
+        if ((timeline["event_key"] == key) & (timeline["source_id"] == source_id)).any()
+    ]
     if not mine:
         return f"Document {source_id} reports none of these {len(order)} events."
     listed = "; ".join(labels[key] for key in mine)

@@ -115,12 +115,24 @@ def _read_rows(handle, table, shown, source_texts):
     expected = table.column_names
     for name in expected:
         if name not in header:
-            raise DataError(shown, f"missing column '{name}'; expected columns: {', '.join(expected)}", line=1, column=name)
+            raise DataError(
+                shown,
+                f"missing column '{name}'; expected columns: {', '.join(expected)}",
+                line=1,
+                column=name,
+            )
     for name in header:
         if name not in expected:
-            raise DataError(shown, f"unexpected column '{name}'; expected columns: {', '.join(expected)}", line=1, column=name)
+            raise DataError(
+                shown,
+                f"unexpected column '{name}'; expected columns: {', '.join(expected)}",
+                line=1,
+                column=name,
+            )
     if header != expected:
-        raise DataError(shown, f"columns are out of order; expected: {', '.join(expected)}", line=1)
+        raise DataError(
+            shown, f"columns are out of order; expected: {', '.join(expected)}", line=1
+        )
 
     seen_ids = {}
     line = reader.line_num + 1  # the line the next record starts on
@@ -130,11 +142,17 @@ def _read_rows(handle, table, shown, source_texts):
         if not any(field.strip() for field in record):
             continue
         if len(record) != len(expected):
-            raise DataError(shown, f"has {len(record)} fields, expected {len(expected)} (is a comma inside an unquoted value?)", line=start)
+            raise DataError(
+                shown,
+                f"has {len(record)} fields, expected {len(expected)} (is a comma inside an unquoted value?)",
+                line=start,
+            )
         values = {}
         for column, raw in zip(table.columns, record):
+
             def where(message, column=column):
                 return DataError(shown, message, line=start, column=column.name)
+
             values[column.name] = _check_value(column, raw, where)
         _check_row(table, values, start, shown, seen_ids, source_texts)
         yield start, values
@@ -143,20 +161,40 @@ def _read_rows(handle, table, shown, source_texts):
 def _check_row(table, values, line, shown, seen_ids, source_texts):
     row_id = values[table.id_column]
     if row_id in seen_ids:
-        raise DataError(shown, f"duplicate id {row_id!r} (first on line {seen_ids[row_id]})", line=line, column=table.id_column)
+        raise DataError(
+            shown,
+            f"duplicate id {row_id!r} (first on line {seen_ids[row_id]})",
+            line=line,
+            column=table.id_column,
+        )
     seen_ids[row_id] = line
     for low, high in table.ordered_pairs:
         if values[low] is not None and values[high] is not None and values[low] > values[high]:
-            raise DataError(shown, f"{low} ({values[low]}) is greater than {high} ({values[high]})", line=line, column=low)
+            raise DataError(
+                shown,
+                f"{low} ({values[low]}) is greater than {high} ({values[high]})",
+                line=line,
+                column=low,
+            )
     if source_texts is None or "source_id" not in values:
         return
     source_id = values["source_id"]
     if source_id not in source_texts:
         known = ", ".join(sorted(source_texts))
-        raise DataError(shown, f"unknown source id {source_id!r}; known ids: {known}", line=line, column="source_id")
+        raise DataError(
+            shown,
+            f"unknown source id {source_id!r}; known ids: {known}",
+            line=line,
+            column="source_id",
+        )
     quote = values.get("quote")
     if quote is not None and quote not in source_texts[source_id]:
-        raise DataError(shown, f"quote not found verbatim in source {source_id}: {_shorten(quote)!r}", line=line, column="quote")
+        raise DataError(
+            shown,
+            f"quote not found verbatim in source {source_id}: {_shorten(quote)!r}",
+            line=line,
+            column="quote",
+        )
 
 
 def _shorten(text, limit=80):

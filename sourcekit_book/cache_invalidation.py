@@ -48,7 +48,9 @@ def rerun_notebooks_when_inputs_change(app: Sphinx, env, added, changed, removed
     if previous == fingerprint:
         return []
     if cache_path.exists():
-        logger.info("the package or data/ changed since notebooks were cached: executing them again")
+        logger.info(
+            "the package or data/ changed since notebooks were cached: executing them again"
+        )
         get_cache(str(cache_path)).clear_cache()
     cache_path.mkdir(parents=True, exist_ok=True)
     record.write_text(fingerprint + "\n", encoding="ascii")

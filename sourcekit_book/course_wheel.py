@@ -44,8 +44,14 @@ def students_pyproject(project_root: Path) -> str:
     the students' library and its course files.
     """
     text = (project_root / "pyproject.toml").read_text(encoding="utf-8")
-    kept = [line for line in text.splitlines(keepends=True)
-            if not any(line.strip().strip('",') == name or line.strip().startswith(f'"{name}.') for name in NOT_FOR_STUDENTS)]
+    kept = [
+        line
+        for line in text.splitlines(keepends=True)
+        if not any(
+            line.strip().strip('",') == name or line.strip().startswith(f'"{name}.')
+            for name in NOT_FOR_STUDENTS
+        )
+    ]
     return "".join(kept)
 
 
@@ -53,14 +59,20 @@ def wheel_inputs(project_root: Path) -> list[Path]:
     """Every file the wheel is built from, in a fixed order."""
     files = [project_root / "pyproject.toml"]
     for folder in ["sourcekit", *course_file_folders(project_root)]:
-        files += sorted(p for p in (project_root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+        files += sorted(
+            p
+            for p in (project_root / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        )
     return files
 
 
 def inputs_fingerprint(project_root: Path) -> str:
     digest = hashlib.sha256()
     for path in wheel_inputs(project_root):
-        digest.update(path.relative_to(project_root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(
+            path.relative_to(project_root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
+        )
     return digest.hexdigest()
 
 
@@ -74,7 +86,11 @@ def build_course_wheel(project_root: Path, destination: Path) -> Path:
     fingerprint = inputs_fingerprint(project_root)
     stamp = destination / "inputs.sha256"
     previous = list(destination.glob("sourcekit-*.whl"))
-    if len(previous) == 1 and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == fingerprint:
+    if (
+        len(previous) == 1
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8").strip() == fingerprint
+    ):
         return previous[0]
     for old in previous:
         old.unlink()
@@ -86,12 +102,26 @@ def build_course_wheel(project_root: Path, destination: Path) -> Path:
         for folder in course_file_folders(project_root):
             shutil.copytree(project_root / folder, stage / folder, ignore=ignore)
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-             "--disable-pip-version-check", "--wheel-dir", str(Path(scratch) / "wheel"), str(stage)],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--disable-pip-version-check",
+                "--wheel-dir",
+                str(Path(scratch) / "wheel"),
+                str(stage),
+            ],
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
-            raise RuntimeError("building the course wheel failed:\n" + (result.stdout + result.stderr)[-3000:])
+            raise RuntimeError(
+                "building the course wheel failed:\n" + (result.stdout + result.stderr)[-3000:]
+            )
         (wheel,) = (Path(scratch) / "wheel").glob("sourcekit-*.whl")
         target = destination / wheel.name
         shutil.copy2(wheel, target)

@@ -23,7 +23,11 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 
 #: Files at the project's root published at the site's root, under the names the footer links to.
-PUBLISHED_FILES = {"LICENSE": "LICENSE.txt", "LICENSE-content.txt": "LICENSE-content.txt", "CITATION.cff": "CITATION.cff"}
+PUBLISHED_FILES = {
+    "LICENSE": "LICENSE.txt",
+    "LICENSE-content.txt": "LICENSE-content.txt",
+    "CITATION.cff": "CITATION.cff",
+}
 CONTENT_LICENCE = ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
 CODE_LICENCE = "MIT"
 
@@ -39,7 +43,9 @@ def report_problem_url(config) -> str:
     if config.course_report_problem_url:
         return config.course_report_problem_url
     repository = (config.course_repository_url or "").rstrip("/")
-    if repository.startswith(("https://github.com/", "https://gitlab.com/", "https://codeberg.org/")):
+    if repository.startswith(
+        ("https://github.com/", "https://gitlab.com/", "https://codeberg.org/")
+    ):
         return repository + "/issues"
     return ""
 
@@ -56,19 +62,27 @@ def credits_html(app: Sphinx, prefix: str, documents_page: str) -> str:
         f"How to cite: {link(prefix + 'CITATION.cff', 'CITATION.cff')}.",
     ]
     if config.course_repository_url:
-        parts.append(f"Source: {link(config.course_repository_url, config.course_repository_url)}.")
+        parts.append(
+            f"Source: {link(config.course_repository_url, config.course_repository_url)}."
+        )
     problem = report_problem_url(config)
     if problem:
         parts.append(f"{link(problem, 'Report a problem')}.")
     return '<p class="course-credits">' + " ".join(parts) + "</p>"
 
 
-def show_credits_in_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def show_credits_in_footer(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Put the credits in every page's footer (sphinx-book-theme's ``extra_footer`` slot)."""
     if app.builder.format != "html":
         return
     prefix = "../" * pagename.count("/")
-    documents = context["pathto"]("chapters/documents") if "chapters/documents" in app.env.found_docs else prefix + "index.html"
+    documents = (
+        context["pathto"]("chapters/documents")
+        if "chapters/documents" in app.env.found_docs
+        else prefix + "index.html"
+    )
     context["theme_extra_footer"] = credits_html(app, prefix, documents)
 
 

@@ -83,7 +83,9 @@ def make_readable_without_the_book(notebook, path: Path) -> None:
     readable_notebook(notebook, chapter_file, glued=glued_values(notebook), plain=True, link=None)
 
 
-def offer_executed_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def offer_executed_notebook(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Publish a text-notebook page's executed ``.ipynb`` and let the theme's download button offer it.
 
     sphinx-book-theme lists ``_sources/<context['ipynb_source']>`` under its
@@ -100,7 +102,9 @@ def offer_executed_notebook(app: Sphinx, pagename: str, templatename: str, conte
         return
     destination = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     destination.parent.mkdir(parents=True, exist_ok=True)
-    destination.write_text(download_notebook(app, pagename, notebook_with_outputs(app, notebook)), encoding="utf-8")
+    destination.write_text(
+        download_notebook(app, pagename, notebook_with_outputs(app, notebook)), encoding="utf-8"
+    )
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
@@ -132,7 +136,7 @@ COURSE_GLUE_IMPORT = "from sourcekit.glue import glue"
 #: wheel beside the notebook it installs it; otherwise it stops Run All with one clear paragraph
 #: instead of a ModuleNotFoundError at the next cell. (``_render_traceback_`` is IPython's way
 #: to show an exception as the lines it returns, with no traceback.)
-GUARD_CELL = '''\
+GUARD_CELL = """\
 # Finds the course package (`sourcekit`) this notebook needs, or says how to get it.
 import importlib.util, pathlib, subprocess, sys
 if importlib.util.find_spec("sourcekit") is None:
@@ -151,12 +155,15 @@ if importlib.util.find_spec("sourcekit") is None:
             "follow its README.txt; or put the sourcekit-*.whl file from that .zip beside this\\n"
             "notebook and run this cell again. {where}"
         )
-'''
+"""
 
 #: Pages of the course a downloaded notebook can stand in for with a file of its own folder,
 #: when the course site's address is not known: the documents are in data/sources/, the
 #: instructions for running it in README.txt.
-LOCAL_STAND_INS = {"chapters/documents": "data/sources/", "chapters/running_the_course": "README.txt"}
+LOCAL_STAND_INS = {
+    "chapters/documents": "data/sources/",
+    "chapters/running_the_course": "README.txt",
+}
 
 #: A Markdown link: [text](target).
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
@@ -215,17 +222,27 @@ def download_notebook(app: Sphinx, pagename: str, notebook_text: str) -> str:
     notebook = nbformat.reads(notebook_text, as_version=4)
     url = page_url(app, pagename)
     where = f"The page: {url}" if url else ""
-    guard = nbformat.v4.new_code_cell(GUARD_CELL.format(where=where).replace(' "\n        )', '"\n        )'))
+    guard = nbformat.v4.new_code_cell(
+        GUARD_CELL.format(where=where).replace(' "\n        )', '"\n        )')
+    )
     guard.metadata["tags"] = ["course-package-check"]
     for cell in notebook.cells:
         if cell.cell_type == "code" and MYST_NB_GLUE_IMPORT in cell.source:
-            cell.source = re.sub(rf"^{re.escape(MYST_NB_GLUE_IMPORT)}$", COURSE_GLUE_IMPORT, cell.source, flags=re.M)
+            cell.source = re.sub(
+                rf"^{re.escape(MYST_NB_GLUE_IMPORT)}$", COURSE_GLUE_IMPORT, cell.source, flags=re.M
+            )
         elif cell.cell_type == "markdown":
+
             def repair(match):
                 target = download_link_target(app, pagename, match.group(2))
                 if target is None:
                     return match.group(0)
-                return f"[{match.group(1)}]({target})" if target else f"{match.group(1)} (a page of the course site)"
+                return (
+                    f"[{match.group(1)}]({target})"
+                    if target
+                    else f"{match.group(1)} (a page of the course site)"
+                )
+
             cell.source = MARKDOWN_LINK.sub(repair, cell.source)
     notebook.cells.insert(0, guard)
     return nbformat.writes(notebook)
@@ -242,7 +259,9 @@ def name_download_choices(context: dict) -> None:
                 button["text"] = SOURCE_TEXTS.get(button.get("text", ""), button.get("text", ""))
             elif label in MENU_TEXTS:
                 button["text"] = MENU_TEXTS[label]
-            button["tooltip"] = ""  # the text says it all; a tooltip repeating it only covers the page after a tap
+            button["tooltip"] = (
+                ""  # the text says it all; a tooltip repeating it only covers the page after a tap
+            )
 
 
 # --------------------------------------------------------------------------
@@ -340,20 +359,31 @@ def download_pins(app: Sphinx) -> dict:
         dependencies = config["project"]["dependencies"]
         notebook = pinned_requirements([*dependencies, NOTEBOOK_APP])
         lab = pinned_requirements([*dependencies, LAB_APP])
-        pins = {"notebook": notebook, "lab": lab, "notebook_size": installed_size(notebook), "lab_size": installed_size(lab)}
+        pins = {
+            "notebook": notebook,
+            "lab": lab,
+            "notebook_size": installed_size(notebook),
+            "lab_size": installed_size(lab),
+        }
         app._download_pins = pins
     return pins
 
 
 def download_requirements(app: Sphinx, wheel: Path) -> str:
     """``requirements.txt`` of a download: the wheel, then every third-party pin it needs."""
-    header = ["# The course package (the wheel in this folder) and the exact versions the course was built with.", f"./{wheel.name}"]
+    header = [
+        "# The course package (the wheel in this folder) and the exact versions the course was built with.",
+        f"./{wheel.name}",
+    ]
     return "\n".join(header + download_pins(app)["notebook"]) + "\n"
 
 
 def download_lab_requirements(app: Sphinx, wheel: Path) -> str:
     """``requirements-jupyterlab.txt``: the same, with JupyterLab as the notebook app."""
-    header = ["# The course package and the exact versions the course was built with, JupyterLab as the app.", f"./{wheel.name}"]
+    header = [
+        "# The course package and the exact versions the course was built with, JupyterLab as the app.",
+        f"./{wheel.name}",
+    ]
     return "\n".join(header + download_pins(app)["lab"]) + "\n"
 
 
@@ -361,19 +391,24 @@ def download_readme(app: Sphinx, pagename: str, title: str, wheel: Path) -> str:
     pins = download_pins(app)
     url = page_url(app, pagename)
     page = (
-        f"This page on the course site: {url}" if url else
-        f"This page on the course site: {pagename}.html in the course's published site (this copy of the\n"
+        f"This page on the course site: {url}"
+        if url
+        else f"This page on the course site: {pagename}.html in the course's published site (this copy of the\n"
         "course was built without the site's address, html.baseurl in _config.yml, so no full link\n"
         "can be given; your teacher can tell you where the site is)."
     )
     name = Path(pagename).name
     return README_TEMPLATE.format(
-        title=title, kind="exercise" if pagename.startswith("exercises/") else "chapter",
-        notebook=f"{name}.ipynb", wheel=wheel.name, page=page,
+        title=title,
+        kind="exercise" if pagename.startswith("exercises/") else "chapter",
+        notebook=f"{name}.ipynb",
+        wheel=wheel.name,
+        page=page,
         python=f"{sys.version_info.major}.{sys.version_info.minor}",
         size_mb=round(pins["notebook_size"] / 1e6),
         packages=len(pins["notebook"]) + 1,
-        lab_size_mb=round(pins["lab_size"] / 1e6), lab_packages=len(pins["lab"]) + 1,
+        lab_size_mb=round(pins["lab_size"] / 1e6),
+        lab_packages=len(pins["lab"]) + 1,
     )
 
 
@@ -401,7 +436,9 @@ def write_runnable_zip(app: Sphinx, pagename: str, title: str, notebook_text: st
     with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr(f"{folder}/README.txt", download_readme(app, pagename, title, wheel))
         bundle.writestr(f"{folder}/requirements.txt", download_requirements(app, wheel))
-        bundle.writestr(f"{folder}/requirements-jupyterlab.txt", download_lab_requirements(app, wheel))
+        bundle.writestr(
+            f"{folder}/requirements-jupyterlab.txt", download_lab_requirements(app, wheel)
+        )
         bundle.writestr(f"{folder}/{name}.ipynb", notebook_text)
         bundle.write(wheel, f"{folder}/{wheel.name}")
         for path in sorted(data.rglob("*")):
@@ -410,7 +447,9 @@ def write_runnable_zip(app: Sphinx, pagename: str, title: str, notebook_text: st
     return destination
 
 
-def offer_runnable_zip(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def offer_runnable_zip(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Publish a notebook page's ``.zip`` beside its ``.ipynb``, add it to the download button, name every choice."""
     if app.builder.format != "html" or doctree is None:
         return
@@ -425,19 +464,24 @@ def offer_runnable_zip(app: Sphinx, pagename: str, templatename: str, context: d
         app.env.course_guarded_sources = pending
     import html as html_module
 
-    title = html_module.unescape(re.sub(r"<[^>]+>", "", context.get("title", "") or Path(pagename).name))
+    title = html_module.unescape(
+        re.sub(r"<[^>]+>", "", context.get("title", "") or Path(pagename).name)
+    )
     write_runnable_zip(app, pagename, title, notebook_text)
     url = f"{context['pathto']('_sources', 1)}/{pagename}.zip"
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
-            group["buttons"].insert(0, {
-                "type": "link",
-                "url": url,
-                "text": ".zip",
-                "tooltip": "",
-                "icon": "fas fa-file-zipper",
-                "label": "download-zip-button",
-            })
+            group["buttons"].insert(
+                0,
+                {
+                    "type": "link",
+                    "url": url,
+                    "text": ".zip",
+                    "tooltip": "",
+                    "icon": "fas fa-file-zipper",
+                    "label": "download-zip-button",
+                },
+            )
     name_download_choices(context)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 
-def drop_duplicate_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def drop_duplicate_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Include each script and stylesheet once per page.
 
     sphinx-thebe and sphinx-togglebutton register their inline configuration

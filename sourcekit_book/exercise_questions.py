@@ -18,7 +18,9 @@ from sphinx.application import Sphinx
 QUESTION_PARAGRAPH = re.compile(r"<p>(?=<strong>Question \d+(?:\.\d+)*</strong>)")
 
 
-def mark_question_paragraphs(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def mark_question_paragraphs(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Give every paragraph that opens with a bold "Question N.N" the class ``course-question``."""
     body = context.get("body")
     if body and "<strong>Question " in body:

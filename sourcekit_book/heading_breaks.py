@@ -11,7 +11,9 @@ TAG = re.compile(r"(<[^>]+>)")
 NAME_SLASH = re.compile(r"(?<=\w)/(?=\w)")
 
 
-def allow_breaks_between_names(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def allow_breaks_between_names(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Let a heading wrap after the slash of a double name ("Stepanakert/<wbr>Khankendi").
 
     The course gives both names of a place, joined by a slash, and browsers
@@ -25,7 +27,9 @@ def allow_breaks_between_names(app: Sphinx, pagename: str, templatename: str, co
 
     def heading(match):
         parts = TAG.split(match.group(2))
-        text = "".join(part if part.startswith("<") else NAME_SLASH.sub("/<wbr>", part) for part in parts)
+        text = "".join(
+            part if part.startswith("<") else NAME_SLASH.sub("/<wbr>", part) for part in parts
+        )
         return match.group(1) + text + match.group(3)
 
     context["body"] = HEADING.sub(heading, body)

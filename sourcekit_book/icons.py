@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -26,17 +26,37 @@ logger = logging.getLogger(__name__)
 #: Where pydata-sphinx-theme publishes the script, relative to the site's root.
 FONTAWESOME_SCRIPT = Path("_static", "scripts", "fontawesome.js")
 #: The script's <script> tag in a page.
-FONTAWESOME_TAG = re.compile(r'[ \t]*<script\b[^>]*\bsrc="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>\s*</script>\n?')
+FONTAWESOME_TAG = re.compile(
+    r'[ \t]*<script\b[^>]*\bsrc="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>\s*</script>\n?'
+)
 #: An empty icon element: <i class="fa-solid fa-bars"></i> or <span class="fa-solid fa-list"></span>.
 ICON_TAG = re.compile(r'<(i|span)\b([^>]*\bclass="([^"]*\bfa-[^"]*)"[^>]*)>\s*</\1>')
 #: One icon in the script: name: [width, height, [aliases], "unicode", "path" or [paths]].
-ICON_ENTRY = re.compile(r'(?:"([a-z0-9-]+)"|\b([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]*)",("[^"]*"|\[[^\]]*\])\]')
+ICON_ENTRY = re.compile(
+    r'(?:"([a-z0-9-]+)"|\b([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]*)",("[^"]*"|\[[^\]]*\])\]'
+)
 #: The call that registers a style's icons, e.g. d("fas",x).
 STYLE_CALL = re.compile(r'\b[a-zA-Z_$][\w$]*\("(fas|far|fab)",[a-zA-Z_$][\w$]*\)')
 #: Class names that choose a style, and the style they choose.
-STYLE_CLASSES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far", "fa-brands": "fab", "fab": "fab"}
+STYLE_CLASSES = {
+    "fa-solid": "fas",
+    "fas": "fas",
+    "fa-regular": "far",
+    "far": "far",
+    "fa-brands": "fab",
+    "fab": "fab",
+}
 #: Class names that are not icon names.
-NOT_ICON_NAMES = {"fa-lg", "fa-xs", "fa-sm", "fa-xl", "fa-2x", "fa-fw", "fa-spin", "fa-pulse"} | set(STYLE_CLASSES)
+NOT_ICON_NAMES = {
+    "fa-lg",
+    "fa-xs",
+    "fa-sm",
+    "fa-xl",
+    "fa-2x",
+    "fa-fw",
+    "fa-spin",
+    "fa-pulse",
+} | set(STYLE_CLASSES)
 
 
 @lru_cache(maxsize=4)
@@ -63,7 +83,14 @@ def icon_svg(icons: dict, attributes: str, classes: str) -> str | None:
     """The inline SVG for one icon tag, or None if the icon is not in the script."""
     names = classes.split()
     style = next((STYLE_CLASSES[n] for n in names if n in STYLE_CLASSES), "fas")
-    icon = next((icons.get((style, n[3:])) for n in names if n.startswith("fa-") and n not in NOT_ICON_NAMES and icons.get((style, n[3:]))), None)
+    icon = next(
+        (
+            icons.get((style, n[3:]))
+            for n in names
+            if n.startswith("fa-") and n not in NOT_ICON_NAMES and icons.get((style, n[3:]))
+        ),
+        None,
+    )
     if icon is None:
         return None
     width, height, paths = icon
@@ -71,8 +98,10 @@ def icon_svg(icons: dict, attributes: str, classes: str) -> str | None:
     # title: the icons sit in buttons that carry their own name, so the SVG is decoration.
     kept = re.sub(r'\s(class|title|aria-hidden)="[^"]*"', "", " " + attributes).strip()
     body = "".join(f'<path fill="currentColor" d="{html.escape(p)}"></path>' for p in paths)
-    return (f'<svg class="{html.escape(classes)} svg-inline--fa" {kept + " " if kept else ""}aria-hidden="true" '
-            f'focusable="false" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">{body}</svg>')
+    return (
+        f'<svg class="{html.escape(classes)} svg-inline--fa" {kept + " " if kept else ""}aria-hidden="true" '
+        f'focusable="false" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">{body}</svg>'
+    )
 
 
 #: The theme's stylesheet, which draws each admonition's icon with the Font Awesome font.
@@ -96,19 +125,42 @@ def admonition_icon_style(stylesheet: str, icons: dict, page: str) -> str:
         code = int(glyph[1:], 16) if glyph.startswith("\\") else ord(glyph)
         glyphs[name] = f"U+{code:x}"
     kinds = dict(ADMONITION_ICON_VARIABLE.findall(stylesheet))
-    used = {"default"} | {kind for classes in ADMONITION_CLASS.findall(page) for kind in classes.split() if kind in kinds}
+    used = {"default"} | {
+        kind
+        for classes in ADMONITION_CLASS.findall(page)
+        for kind in classes.split()
+        if kind in kinds
+    }
     rules = []
     for kind in sorted(used):
         icon = icons.get(("fas", glyphs.get(kinds.get(kind, ""), "")))
         if icon is None:
             continue
         width, height, paths = icon
-        svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">' + "".join(f'<path d="{p}"/>' for p in paths) + "</svg>"
-        url = "url(\"data:image/svg+xml," + quote(svg) + "\")"
-        selector = "html div.admonition > .admonition-title::after" if kind == "default" else f"html div.admonition.{kind} > .admonition-title::after"
-        extra = 'content: ""; background-color: currentColor; -webkit-mask: center / contain no-repeat; mask: center / contain no-repeat; ' if kind == "default" else ""
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
+            + "".join(f'<path d="{p}"/>' for p in paths)
+            + "</svg>"
+        )
+        url = 'url("data:image/svg+xml,' + quote(svg) + '")'
+        selector = (
+            "html div.admonition > .admonition-title::after"
+            if kind == "default"
+            else f"html div.admonition.{kind} > .admonition-title::after"
+        )
+        extra = (
+            'content: ""; background-color: currentColor; -webkit-mask: center / contain no-repeat; mask: center / contain no-repeat; '
+            if kind == "default"
+            else ""
+        )
         rules.append(f"{selector} {{ {extra}-webkit-mask-image: {url}; mask-image: {url}; }}")
-    return "<style>/* admonition icons as SVG masks (sourcekit_book/icons.py) */\n" + "\n".join(rules) + "</style>\n" if rules else ""
+    return (
+        "<style>/* admonition icons as SVG masks (sourcekit_book/icons.py) */\n"
+        + "\n".join(rules)
+        + "</style>\n"
+        if rules
+        else ""
+    )
 
 
 def inline_icons(text: str, icons: dict) -> tuple[str, list[str]]:
@@ -134,7 +186,10 @@ def inline_used_icons(app: Sphinx, exception: Exception | None) -> None:
         return
     icons = icon_paths(script, script.stat().st_mtime)
     if not icons:
-        logger.warning("no icons found in %s: the theme's Font Awesome changed form; the pages keep the script", script)
+        logger.warning(
+            "no icons found in %s: the theme's Font Awesome changed form; the pages keep the script",
+            script,
+        )
         return
     theme_css = Path(app.outdir) / THEME_STYLESHEET
     stylesheet = theme_css.read_text(encoding="utf-8") if theme_css.is_file() else ""
@@ -147,11 +202,18 @@ def inline_used_icons(app: Sphinx, exception: Exception | None) -> None:
         new, missing = inline_icons(text, icons)
         if missing:
             # Keep the script on this page, so that the icon it cannot draw still shows.
-            logger.warning("%s: icon(s) %s not found in Font Awesome's script; that page keeps the script",
-                           page.relative_to(app.outdir), ", ".join(sorted(set(missing))))
-            new = ICON_TAG.sub(lambda m: icon_svg(icons, m.group(2), m.group(3)) or m.group(0), text)
+            logger.warning(
+                "%s: icon(s) %s not found in Font Awesome's script; that page keeps the script",
+                page.relative_to(app.outdir),
+                ", ".join(sorted(set(missing))),
+            )
+            new = ICON_TAG.sub(
+                lambda m: icon_svg(icons, m.group(2), m.group(3)) or m.group(0), text
+            )
         if "admonition icons as SVG masks" in new:
-            new = re.sub(r"<style>/\* admonition icons as SVG masks .*?</style>\n", "", new, flags=re.S)
+            new = re.sub(
+                r"<style>/\* admonition icons as SVG masks .*?</style>\n", "", new, flags=re.S
+            )
         new = new.replace("</head>", admonition_icon_style(stylesheet, icons, new) + "</head>", 1)
         if new != text:
             page.write_text(new, encoding="utf-8")

@@ -43,7 +43,10 @@ def require_repository_for_launch_buttons(app: Sphinx) -> None:
     if not hubs:
         return
     repository = (app.config.html_theme_options.get("repository_url") or "").strip().rstrip("/")
-    if not repository.startswith("https://github.com/") or repository == JUPYTER_BOOK_DEFAULT_REPOSITORY:
+    if (
+        not repository.startswith("https://github.com/")
+        or repository == JUPYTER_BOOK_DEFAULT_REPOSITORY
+    ):
         raise ConfigError(
             f"_config.yml sets launch_buttons {', '.join(hubs)} but repository.url is {repository or 'empty'!r}: "
             "set repository.url to the course's public GitHub repository (and repository.branch), "
@@ -51,15 +54,26 @@ def require_repository_for_launch_buttons(app: Sphinx) -> None:
         )
 
 
-def repair_launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def repair_launch_buttons(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """After the theme's launch buttons: outputs back in the .ipynb download, Colab only on notebooks."""
-    if app.builder.format != "html" or doctree is None or not any(launch_settings(app).get(key) for key in HUB_KEYS):
+    if (
+        app.builder.format != "html"
+        or doctree is None
+        or not any(launch_settings(app).get(key) for key in HUB_KEYS)
+    ):
         return
     if context.get("page_source_suffix") != ".ipynb":
         notebook = executed_notebook(app, pagename)
         if notebook is not None:
             destination = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-            destination.write_text(download_notebook(app, pagename, notebook_with_outputs(app, notebook)), encoding="utf-8")
+            destination.write_text(
+                download_notebook(app, pagename, notebook_with_outputs(app, notebook)),
+                encoding="utf-8",
+            )
         for group in context.get("header_buttons", []):
             if group.get("label") == "launch-buttons":
-                group["buttons"] = [button for button in group["buttons"] if button.get("text") != "Colab"]
+                group["buttons"] = [
+                    button for button in group["buttons"] if button.get("text") != "Colab"
+                ]

@@ -11,7 +11,9 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 
-def refuse_maths_without_mathjax(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def refuse_maths_without_mathjax(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Fail the strict build on a page with maths: MathJax would come from a CDN."""
     if app.builder.format != "html" or doctree is None:
         return

@@ -26,7 +26,13 @@ def _execute_one(notebook, cwd: str, timeout: int | None, allow_errors: bool):
     from jupyter_cache.executors.utils import single_nb_execution
 
     with tempfile.TemporaryDirectory() as temporary:
-        result = single_nb_execution(notebook, cwd=cwd or temporary, timeout=timeout, allow_errors=allow_errors, meta_override=True)
+        result = single_nb_execution(
+            notebook,
+            cwd=cwd or temporary,
+            timeout=timeout,
+            allow_errors=allow_errors,
+            meta_override=True,
+        )
     return notebook, result.time, result.err is None
 
 
@@ -65,7 +71,10 @@ def notebooks_to_execute(app: Sphinx, docnames: list[str]) -> list[tuple[str, Pa
                 continue
         if config.execution_mode != "cache":
             continue
-        if any(PurePosixPath(path.as_posix()).match(pattern) for pattern in config.execution_excludepatterns):
+        if any(
+            PurePosixPath(path.as_posix()).match(pattern)
+            for pattern in config.execution_excludepatterns
+        ):
             continue
         kernel = notebook.metadata.get("kernelspec", {}).get("name")
         for pattern, alias in (config.kernel_rgx_aliases or {}).items():
@@ -119,7 +128,9 @@ def execute_notebooks_in_parallel(app: Sphinx, env, docnames: list[str]) -> None
             try:
                 notebook, seconds, succeeded = future.result()
             except Exception as error:
-                logger.info("%s: parallel execution failed (%s); myst-nb will run it", docname, error)
+                logger.info(
+                    "%s: parallel execution failed (%s); myst-nb will run it", docname, error
+                )
                 continue
             if not succeeded:
                 continue

@@ -61,7 +61,9 @@ def compact_inline_pngs(text: str) -> str:
 
     def replace(match):
         original = base64.b64decode(match.group(1))
-        return "data:image/png;base64," + base64.b64encode(compact_chart_png(original)).decode("ascii")
+        return "data:image/png;base64," + base64.b64encode(compact_chart_png(original)).decode(
+            "ascii"
+        )
 
     return INLINE_PNG.sub(replace, text)
 
@@ -89,7 +91,9 @@ def widget_images_to_files(app: Sphinx, pagename: str, state: str, pathto) -> st
     return INLINE_PNG.sub(replace, state)
 
 
-def compact_page_pngs(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def compact_page_pngs(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Lighten the charts embedded in a page: inline in its HTML, or in its widgets' saved state."""
     if app.builder.format != "html" or doctree is None:
         return
@@ -105,7 +109,10 @@ def compact_page_pngs(app: Sphinx, pagename: str, templatename: str, context: di
             context["script_files"][index] = _JavaScript(
                 script.filename,
                 priority=script.priority,
-                **{**attributes, "body": widget_images_to_files(app, pagename, script_body, context["pathto"])},
+                **{
+                    **attributes,
+                    "body": widget_images_to_files(app, pagename, script_body, context["pathto"]),
+                },
             )
 
 

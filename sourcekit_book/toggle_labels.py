@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-
 #: myst-nb's summary for a hidden cell output ("hide-output" tag), and what it becomes.
 HIDDEN_OUTPUT_SUMMARY = '<summary aria-label="Toggle hidden content">'
 
 
-def name_hidden_outputs_by_their_text(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def name_hidden_outputs_by_their_text(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Let a folded output's toggle be named by the words it shows.
 
     myst-nb labels the toggle "Toggle hidden content" while it shows "Show

@@ -87,6 +87,10 @@ def copy_widget_manager(app: Sphinx, exception: Exception | None) -> None:
                 destination.write_bytes(script)
             continue
         stat = source.stat()
-        if destination.exists() and destination.stat().st_size == stat.st_size and destination.stat().st_mtime >= stat.st_mtime:
+        if (
+            destination.exists()
+            and destination.stat().st_size == stat.st_size
+            and destination.stat().st_mtime >= stat.st_mtime
+        ):
             continue  # unchanged since the last build
         shutil.copy2(source, destination)

@@ -50,19 +50,29 @@ def _raw_config(cell, marker):
 def read_master(path: Path) -> Master:
     """Parse a master and check its questions are complete before anything runs."""
     notebook = jupytext.read(path, fmt="md:myst")
-    configs = [c for c in (_raw_config(cell, "ASSIGNMENT CONFIG") for cell in notebook.cells) if c is not None]
+    configs = [
+        c
+        for c in (_raw_config(cell, "ASSIGNMENT CONFIG") for cell in notebook.cells)
+        if c is not None
+    ]
     if len(configs) != 1 or not configs[0].get("name"):
-        raise GenerationError(f"{path.name}: needs exactly one '# ASSIGNMENT CONFIG' raw cell with a name")
+        raise GenerationError(
+            f"{path.name}: needs exactly one '# ASSIGNMENT CONFIG' raw cell with a name"
+        )
     master = Master(path, notebook, str(configs[0]["name"]))
     if path.stem != f"{master.exercise}_exercises":
-        raise GenerationError(f"{path.name}: the file should be named {master.exercise}_exercises.md after its exercise name")
+        raise GenerationError(
+            f"{path.name}: the file should be named {master.exercise}_exercises.md after its exercise name"
+        )
     for cell in notebook.cells:
         config = _raw_config(cell, "BEGIN QUESTION")
         if config is None:
             continue
         config["name"] = str(config.get("name", ""))
         if config.get("move") not in MOVES:
-            raise GenerationError(f"{path.name}, question {config['name']}: move must be one of {', '.join(MOVES)}")
+            raise GenerationError(
+                f"{path.name}, question {config['name']}: move must be one of {', '.join(MOVES)}"
+            )
         (master.written if config.get("manual") else master.auto).append(config)
     names = [q["name"] for q in master.auto + master.written]
     if len(set(names)) != len(names):

@@ -57,15 +57,31 @@ def built_site():
     """
     output = Path(os.environ.get("SHUSHA_BUILD_OUTPUT", PROJECT_ROOT))
     result = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(PROJECT_ROOT), "-W", "-n", "--keep-going", "--path-output", str(output)],
+        [
+            str(JUPYTER_BOOK),
+            "build",
+            str(PROJECT_ROOT),
+            "-W",
+            "-n",
+            "--keep-going",
+            "--path-output",
+            str(output),
+        ],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
     )
     if result.returncode != 0:
         # Show the warnings, not the CLI's own traceback.
-        lines = [l for l in (result.stdout + result.stderr).splitlines() if "WARNING" in l or "ERROR" in l]
-        pytest.fail("book build failed:\n" + "\n".join(lines[-40:] or (result.stdout + result.stderr).splitlines()[-40:]))
+        lines = [
+            l
+            for l in (result.stdout + result.stderr).splitlines()
+            if "WARNING" in l or "ERROR" in l
+        ]
+        pytest.fail(
+            "book build failed:\n"
+            + "\n".join(lines[-40:] or (result.stdout + result.stderr).splitlines()[-40:])
+        )
     return output / "_build" / "html"
 
 
@@ -81,7 +97,11 @@ def pytest_collection_modifyitems(items):
     in its own file. ``make test-fast`` deselects them all.
     """
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.nodeid.endswith(".ipynb") or "ipynb::" in item.nodeid:
+        if (
+            SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or item.nodeid.endswith(".ipynb")
+            or "ipynb::" in item.nodeid
+        ):
             item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))
 
@@ -99,5 +119,9 @@ def require_sandbox():
         check_available()
     except SandboxUnavailable as why:
         if os.environ.get("CI"):
-            pytest.fail(f"CI must run the sandboxed grading tests, but the sandbox is unavailable: {why}")
-        pytest.skip(f"grading sandbox unavailable here ({why}); these tests run as root, as CI does")
+            pytest.fail(
+                f"CI must run the sandboxed grading tests, but the sandbox is unavailable: {why}"
+            )
+        pytest.skip(
+            f"grading sandbox unavailable here ({why}); these tests run as root, as CI does"
+        )

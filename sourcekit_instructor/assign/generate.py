@@ -70,7 +70,9 @@ def _otter_assign(master: Master, workdir: Path):
     )
     if result.returncode != 0:
         lines = (result.stdout + result.stderr).strip().splitlines()
-        raise GenerationError(f"{master.path.name}: otter assign failed:\n" + "\n".join(lines[-12:]))
+        raise GenerationError(
+            f"{master.path.name}: otter assign failed:\n" + "\n".join(lines[-12:])
+        )
     student = nbformat.read(workdir / "dist" / "student" / source.name, as_version=4)
     instructor = nbformat.read(workdir / "dist" / "autograder" / source.name, as_version=4)
     return student, instructor
@@ -96,14 +98,24 @@ def _tidy(notebook, master: Master, role: str):
         metadata.pop(key, None)
     metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     metadata["language_info"] = dict(LANGUAGE_INFO)
-    metadata["sourcekit"] = {"exercise": master.exercise, "role": role, "master": f"exercises/source/{master.path.name}"}
+    metadata["sourcekit"] = {
+        "exercise": master.exercise,
+        "role": role,
+        "master": f"exercises/source/{master.path.name}",
+    }
     notebook.nbformat, notebook.nbformat_minor = 4, 5
     return notebook
 
 
 def _execute(notebook, cwd: Path, key_dir: Path):
     """Run a notebook top to bottom on a fresh kernel that reads keys from ``key_dir``."""
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(cwd)}},
+    )
     client.execute(env={**os.environ, KEY_DIR_VARIABLE: str(key_dir)})
     notebook.metadata["language_info"] = dict(LANGUAGE_INFO)
     return notebook
@@ -127,7 +139,12 @@ def _coalesce_streams(notebook):
     for cell in notebook.cells:
         merged = []
         for output in cell.get("outputs", []):
-            if merged and output.get("output_type") == "stream" and merged[-1].get("output_type") == "stream" and merged[-1].get("name") == output.get("name"):
+            if (
+                merged
+                and output.get("output_type") == "stream"
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")
+            ):
                 merged[-1]["text"] += output["text"]
             else:
                 merged.append(output)
@@ -138,8 +155,13 @@ def _coalesce_streams(notebook):
 
 def fingerprint(notebook) -> str:
     """SHA-256 of a notebook's cells (type, source, outputs): changes when anyone edits or re-runs it."""
-    cells = [{"type": c.cell_type, "source": c.source, "outputs": c.get("outputs", [])} for c in notebook.cells]
-    return hashlib.sha256(json.dumps(cells, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    cells = [
+        {"type": c.cell_type, "source": c.source, "outputs": c.get("outputs", [])}
+        for c in notebook.cells
+    ]
+    return hashlib.sha256(
+        json.dumps(cells, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
 
 
 def _stamp(notebook):
@@ -153,27 +175,51 @@ def check_rhythm(notebook, master: Master) -> None:
     cells = notebook.cells
     for question in master.auto:
         qid = question["name"]
-        prompt = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith(f"**Question {qid}**")]
+        prompt = [
+            i
+            for i, c in enumerate(cells)
+            if c.cell_type == "markdown" and c.source.startswith(f"**Question {qid}**")
+        ]
         if len(prompt) != 1:
-            raise GenerationError(f"{master.path.name}: expected one prompt starting '**Question {qid}**', found {len(prompt)}")
+            raise GenerationError(
+                f"{master.path.name}: expected one prompt starting '**Question {qid}**', found {len(prompt)}"
+            )
         start = prompt[0]
         if question["move"] not in cells[start].source.split("\n")[0]:
-            raise GenerationError(f"{master.path.name}, question {qid}: the prompt's first line should name its move, {question['move']!r}")
-        scaffold = next((i for i in range(start + 1, len(cells)) if cells[i].cell_type == "code"), None)
+            raise GenerationError(
+                f"{master.path.name}, question {qid}: the prompt's first line should name its move, {question['move']!r}"
+            )
+        scaffold = next(
+            (i for i in range(start + 1, len(cells)) if cells[i].cell_type == "code"), None
+        )
         check = f'check("{qid}")'
-        if scaffold is None or scaffold + 1 >= len(cells) or cells[scaffold + 1].source.strip() != check:
-            raise GenerationError(f"{master.path.name}, question {qid}: the prompt must be followed by one scaffold cell and then `{check}`")
+        if (
+            scaffold is None
+            or scaffold + 1 >= len(cells)
+            or cells[scaffold + 1].source.strip() != check
+        ):
+            raise GenerationError(
+                f"{master.path.name}, question {qid}: the prompt must be followed by one scaffold cell and then `{check}`"
+            )
         says_compute = COMPUTE_IT in " ".join(cells[start].source.split())
         if (question.get("graded_on") == "variant") != says_compute:
             raise GenerationError(
                 f"{master.path.name}, question {qid}: a computation question (graded_on: variant), and only such a question, says in its prompt {COMPUTE_IT!r}"
             )
-        if not re.search(rf"^{re.escape(question['variable'])} = (\.\.\.|None)\s*$", cells[scaffold].source, flags=re.MULTILINE):
-            raise GenerationError(f"{master.path.name}, question {qid}: the student's scaffold should set `{question['variable']} = ...`")
+        if not re.search(
+            rf"^{re.escape(question['variable'])} = (\.\.\.|None)\s*$",
+            cells[scaffold].source,
+            flags=re.MULTILINE,
+        ):
+            raise GenerationError(
+                f"{master.path.name}, question {qid}: the student's scaffold should set `{question['variable']} = ...`"
+            )
 
 
 #: What a computation question's prompt tells the student before the answer cell (docs/question-format.md).
-COMPUTE_IT = "Compute it: your code is run again on a copy of the tables with the documents relabelled."
+COMPUTE_IT = (
+    "Compute it: your code is run again on a copy of the tables with the documents relabelled."
+)
 
 #: "**Question 5.1** *(corroboration)*. " at the start of a prompt.
 _PROMPT_PREFIX = re.compile(r"^\*\*Question [\d.]+\*\*\s+\*\([^)]*\)\*\.\s*")
@@ -199,16 +245,30 @@ def _guide_tables(master: Master, instructor) -> dict:
 
     prompts = {}
     for cell in instructor.cells:
-        match = re.match(r"\*\*Question (\d+\.\d+)\*\*", cell.source) if cell.cell_type == "markdown" else None
+        match = (
+            re.match(r"\*\*Question (\d+\.\d+)\*\*", cell.source)
+            if cell.cell_type == "markdown"
+            else None
+        )
         if match:
             prompts[match.group(1)] = cell
-    for question in sorted(master.auto + master.written, key=lambda q: [int(p) for p in q["name"].split(".")]):
+    for question in sorted(
+        master.auto + master.written, key=lambda q: [int(p) for p in q["name"].split(".")]
+    ):
         prompt = _one_line(_PROMPT_PREFIX.sub("", prompts[question["name"]].source))
         points = question.get("points", 1)
-        answer = "written, graded by hand with the rubric below" if question.get("manual") else f"answer: {describe_form(question['form'], question.get('choices', ()))}"
+        answer = (
+            "written, graded by hand with the rubric below"
+            if question.get("manual")
+            else f"answer: {describe_form(question['form'], question.get('choices', ()))}"
+        )
         item = f"- **{question['name']}** ({question['move']}; {points} point{'s' if points != 1 else ''}; {_one_line(answer)}). {prompt}"
         if not question.get("manual"):
-            needs = f"yes. {_one_line(question['needs_move'])}" if question.get("needs_move") else "no."
+            needs = (
+                f"yes. {_one_line(question['needs_move'])}"
+                if question.get("needs_move")
+                else "no."
+            )
             item += f"\n\n  *Needs its move:* {needs}"
             item += "\n\n  *Graded on:* " + (
                 "the stored tables and the relabelled copy (a computation question: a typed answer scores 0)."
@@ -220,10 +280,15 @@ def _guide_tables(master: Master, instructor) -> dict:
     for question in master.written:
         cells = instructor.cells
         start = next(i for i, c in enumerate(cells) if c is prompts[question["name"]])
-        rubric.append(f"### Question {question['name']} ({question.get('points', 1)} points, {question['move']})\n")
+        rubric.append(
+            f"### Question {question['name']} ({question.get('points', 1)} points, {question['move']})\n"
+        )
         rubric.append(_PROMPT_PREFIX.sub("", cells[start].source).strip() + "\n")
         for cell in cells[start + 1 :]:
-            if cell.cell_type != "markdown" or "otter_assign_solution_cell" not in cell.metadata.get("tags", []):
+            if (
+                cell.cell_type != "markdown"
+                or "otter_assign_solution_cell" not in cell.metadata.get("tags", [])
+            ):
                 if "otter_answer_cell" in cell.metadata.get("tags", []):
                     continue
                 break
@@ -246,8 +311,18 @@ def _run_solutions_and_build_key(instructor, master: Master, key_dir: Path) -> d
     cells run, so the instructor copy shows each solution judged "correct".
     Execution counts are renumbered afterwards to read top to bottom.
     """
-    client = NotebookClient(instructor, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(INSTRUCTOR_DIR)}})
-    checks = [i for i, cell in enumerate(instructor.cells) if cell.cell_type == "code" and _CHECK_CELL.fullmatch(cell.source.strip())]
+    client = NotebookClient(
+        instructor,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(INSTRUCTOR_DIR)}},
+    )
+    checks = [
+        i
+        for i, cell in enumerate(instructor.cells)
+        if cell.cell_type == "code" and _CHECK_CELL.fullmatch(cell.source.strip())
+    ]
     key_cell = nbformat.v4.new_code_cell(
         "import json as _json\nfrom sourcekit_instructor.assign.keys import build_key as _build_key\n"
         f"print({KEY_MARK!r} + _json.dumps(_build_key({master.exercise!r}, _json.loads({json.dumps(master.auto)!r}), globals())))"
@@ -260,15 +335,22 @@ def _run_solutions_and_build_key(instructor, master: Master, key_dir: Path) -> d
             instructor.cells.append(key_cell)
             client.execute_cell(key_cell, len(instructor.cells) - 1)
             instructor.cells.pop()
-            output = "".join(o.get("text", "") for o in key_cell.outputs if o.get("name") == "stdout")
+            output = "".join(
+                o.get("text", "") for o in key_cell.outputs if o.get("name") == "stdout"
+            )
             key = json.loads(output.split(KEY_MARK, 1)[1])
             key["written"] = [q["name"] for q in master.written]
             key_dir.mkdir(parents=True, exist_ok=True)
-            (key_dir / f"{master.exercise}.json").write_text(json.dumps(key, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+            (key_dir / f"{master.exercise}.json").write_text(
+                json.dumps(key, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+                encoding="utf-8",
+            )
             for index in checks:
                 client.execute_cell(instructor.cells[index], index)
     except CellExecutionError as error:
-        raise GenerationError(f"{master.path.name}: the solutions do not run, or their key fails its self-test:\n{_cell_error(error)}") from None
+        raise GenerationError(
+            f"{master.path.name}: the solutions do not run, or their key fails its self-test:\n{_cell_error(error)}"
+        ) from None
     count = 0
     for cell in instructor.cells:
         if cell.cell_type == "code":
@@ -290,7 +372,10 @@ def render(master_path: Path, key_dir: Path) -> dict:
     master = read_master(master_path)
     with tempfile.TemporaryDirectory(prefix=f"generate-{master.exercise}-") as scratch:
         student, instructor = _otter_assign(master, Path(scratch))
-    student, instructor = _tidy(student, master, "student"), _tidy(instructor, master, "instructor")
+    student, instructor = (
+        _tidy(student, master, "student"),
+        _tidy(instructor, master, "instructor"),
+    )
     check_rhythm(student, master)
 
     key = _run_solutions_and_build_key(instructor, master, Path(key_dir))
@@ -300,7 +385,9 @@ def render(master_path: Path, key_dir: Path) -> dict:
     try:
         _execute(student, EXERCISES_DIR, key_dir)
     except CellExecutionError as error:
-        raise GenerationError(f"{master_path.name}: the student copy does not run unanswered:\n{_cell_error(error)}") from None
+        raise GenerationError(
+            f"{master_path.name}: the student copy does not run unanswered:\n{_cell_error(error)}"
+        ) from None
 
     files = {
         f"{master.stem}.ipynb": _stamp(student),
@@ -335,10 +422,14 @@ def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
 
     runner = Runner(timeout=CELL_TIMEOUT, max_time=600, sandboxed=False)
     variables = [q["variable"] for q in key["questions"]]
-    notebook = {"cells": [{"cell_type": c.cell_type, "source": c.source} for c in instructor.cells]}
+    notebook = {
+        "cells": [{"cell_type": c.cell_type, "source": c.source} for c in instructor.cells]
+    }
     with tempfile.TemporaryDirectory(prefix="generate-variant-") as scratch:
         make_variant(data_dir(), Path(scratch) / "data", course_variant_seed())
-        (stored, _), (variant, problems) = runner.run_on(notebook, variables, [data_dir(), Path(scratch) / "data"])
+        (stored, _), (variant, problems) = runner.run_on(
+            notebook, variables, [data_dir(), Path(scratch) / "data"]
+        )
     same, unchecked = [], []
     for question in key["questions"]:
         on_stored = canonical_or_none(question, stored.get(question["variable"]))
@@ -367,14 +458,22 @@ def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
 
 def overview_table(masters) -> str:
     """The instructor index's table of exercises, counted from the masters themselves."""
-    rows = ["| Exercise | Moves practised | Auto-graded questions | Written | Guide |", "| --- | --- | --- | --- | --- |"]
-    parsed = sorted((read_master(path) for path in masters), key=lambda m: [int(p) for p in (m.auto + m.written)[0]["name"].split(".")])
+    rows = [
+        "| Exercise | Moves practised | Auto-graded questions | Written | Guide |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    parsed = sorted(
+        (read_master(path) for path in masters),
+        key=lambda m: [int(p) for p in (m.auto + m.written)[0]["name"].split(".")],
+    )
     for master in parsed:
         moves = []
         for question in master.auto + master.written:
             if question["move"] not in moves:
                 moves.append(question["move"])
-        rows.append(f"| {{doc}}`../{master.stem}` | {', '.join(moves)} | {len(master.auto)} | {len(master.written)} | {{doc}}`{master.exercise}` |")
+        rows.append(
+            f"| {{doc}}`../{master.stem}` | {', '.join(moves)} | {len(master.auto)} | {len(master.written)} | {{doc}}`{master.exercise}` |"
+        )
     note = "% Generated by `make exercises` from the masters: edit the masters, not this file.\n\n"
     return note + "\n".join(rows) + "\n"
 
@@ -398,14 +497,19 @@ def render_all(masters=None, key_dir=None, jobs=2) -> dict:
     return files
 
 
-README_MARKS = ("<!-- grading account: written by `make exercises` from sourcekit_instructor/grade/account.py -->", "<!-- end of the grading account -->")
+README_MARKS = (
+    "<!-- grading account: written by `make exercises` from sourcekit_instructor/grade/account.py -->",
+    "<!-- end of the grading account -->",
+)
 
 
 def readme_with_account(text: str) -> str:
     """The README with the block between :data:`README_MARKS` replaced by the grading account."""
     begin, end = README_MARKS
     if begin not in text or end not in text:
-        raise GenerationError(f"README.md has no grading account block (the lines {begin!r} and {end!r})")
+        raise GenerationError(
+            f"README.md has no grading account block (the lines {begin!r} and {end!r})"
+        )
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
     return f"{head}{begin}\n{SUMMARY}{end}{tail}"
@@ -436,7 +540,9 @@ def write_files(files: dict, root: Path = EXERCISES_DIR) -> list:
         if path.exists() and path.suffix == ".ipynb" and not is_pristine(path):
             saved = path.with_name(f"{path.name}.saved-{stamp}")
             shutil.copy2(path, saved)
-            report.append(f"KEPT       {relative} had changes the generator did not make; they are saved in {saved.name}")
+            report.append(
+                f"KEPT       {relative} had changes the generator did not make; they are saved in {saved.name}"
+            )
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
@@ -445,16 +551,26 @@ def write_files(files: dict, root: Path = EXERCISES_DIR) -> list:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sourcekit_instructor.assign", description="Generate the exercises' student and instructor copies, keys and guide tables from their masters.")
-    parser.add_argument("names", nargs="*", help="exercise names (default: every master in exercises/source/)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="masters generated at once")
+    parser = argparse.ArgumentParser(
+        prog="python -m sourcekit_instructor.assign",
+        description="Generate the exercises' student and instructor copies, keys and guide tables from their masters.",
+    )
+    parser.add_argument(
+        "names", nargs="*", help="exercise names (default: every master in exercises/source/)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="masters generated at once"
+    )
     args = parser.parse_args(argv)
     masters = master_paths()
     if args.names:
         wanted = {f"{name}_exercises" for name in args.names}
         unknown = wanted - {m.stem for m in masters}
         if unknown:
-            print(f"no master for {', '.join(sorted(unknown))}; masters: {', '.join(m.stem for m in masters)}", file=sys.stderr)
+            print(
+                f"no master for {', '.join(sorted(unknown))}; masters: {', '.join(m.stem for m in masters)}",
+                file=sys.stderr,
+            )
             return 2
         masters = [m for m in masters if m.stem in wanted]
     try:

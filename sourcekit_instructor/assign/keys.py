@@ -42,7 +42,9 @@ def _canonical(question, value, what):
     try:
         return read_answer(value, question["form"], question.get("choices", ()))
     except AnswerFormError as problem:
-        raise KeyBuildError(f"question {question['name']}: {what} is not a valid answer: {problem}") from None
+        raise KeyBuildError(
+            f"question {question['name']}: {what} is not a valid answer: {problem}"
+        ) from None
 
 
 def validate_question(question: dict) -> None:
@@ -50,23 +52,35 @@ def validate_question(question: dict) -> None:
     name = question.get("name", "?")
     missing = [key for key in REQUIRED if key not in question]
     if missing:
-        raise KeyBuildError(f"question {name}: missing {', '.join(missing)} in its BEGIN QUESTION block")
+        raise KeyBuildError(
+            f"question {name}: missing {', '.join(missing)} in its BEGIN QUESTION block"
+        )
     if question["move"] not in MOVES:
-        raise KeyBuildError(f"question {name}: move {question['move']!r} is not one of {', '.join(MOVES)}")
+        raise KeyBuildError(
+            f"question {name}: move {question['move']!r} is not one of {', '.join(MOVES)}"
+        )
     if question["graded_on"] not in GRADED_ON:
-        raise KeyBuildError(f"question {name}: graded_on must be one of {', '.join(GRADED_ON)}, not {question['graded_on']!r}")
+        raise KeyBuildError(
+            f"question {name}: graded_on must be one of {', '.join(GRADED_ON)}, not {question['graded_on']!r}"
+        )
     for alternative in question.get("also_accept", ()):
         if isinstance(alternative, dict) and set(alternative) != {"value", "say"}:
-            raise KeyBuildError(f"question {name}: an also_accept entry is a value, or has exactly 'value' and 'say'")
+            raise KeyBuildError(
+                f"question {name}: an also_accept entry is a value, or has exactly 'value' and 'say'"
+            )
     if question["form"] != "choice" and question["form"] not in FORMS:
         raise KeyBuildError(f"question {name}: unknown form {question['form']!r}")
     if question["form"] == "choice" and not question.get("choices"):
         raise KeyBuildError(f"question {name}: a 'choice' question needs its choices")
     if not question["hints"]:
-        raise KeyBuildError(f"question {name}: give at least one likely wrong answer with its hint")
+        raise KeyBuildError(
+            f"question {name}: give at least one likely wrong answer with its hint"
+        )
     for hint in question["hints"]:
         if ("value" in hint) == ("code" in hint) or "say" not in hint:
-            raise KeyBuildError(f"question {name}: each hint needs 'say' and exactly one of 'value' or 'code'")
+            raise KeyBuildError(
+                f"question {name}: each hint needs 'say' and exactly one of 'value' or 'code'"
+            )
 
 
 def build_key(exercise: str, questions: list, namespace: dict) -> dict:
@@ -81,17 +95,27 @@ def build_key(exercise: str, questions: list, namespace: dict) -> dict:
         validate_question(question)
         qid = str(question["name"])
         if question["variable"] not in namespace:
-            raise KeyBuildError(f"question {qid}: the solution never sets {question['variable']!r}")
-        answer = _canonical(question, namespace[question["variable"]], f"the solution's {question['variable']}")
+            raise KeyBuildError(
+                f"question {qid}: the solution never sets {question['variable']!r}"
+            )
+        answer = _canonical(
+            question, namespace[question["variable"]], f"the solution's {question['variable']}"
+        )
         correct = " ".join(question["correct"].split())
         # Each other defensible reading is accepted with its own feedback ("say"), naming the reading it takes.
         accepted = [(answer, correct)]
         for alternative in question.get("also_accept", ()):
-            value, say = (alternative["value"], " ".join(alternative["say"].split())) if isinstance(alternative, dict) else (alternative, correct)
+            value, say = (
+                (alternative["value"], " ".join(alternative["say"].split()))
+                if isinstance(alternative, dict)
+                else (alternative, correct)
+            )
             accepted.append((_canonical(question, value, f"also_accept value {value!r}"), say))
         accept_by_digest = {}
         for value, says in accepted:
-            accept_by_digest.setdefault(digest(salt, exercise, qid, value), seal(says, salt, exercise, qid, value))
+            accept_by_digest.setdefault(
+                digest(salt, exercise, qid, value), seal(says, salt, exercise, qid, value)
+            )
         accept = sorted(accept_by_digest)
         hints = []
         for hint in question["hints"]:
@@ -99,16 +123,27 @@ def build_key(exercise: str, questions: list, namespace: dict) -> dict:
                 try:
                     wrong = eval(hint["code"], dict(namespace))  # noqa: S307 - the master's own code
                 except Exception as error:
-                    raise KeyBuildError(f"question {qid}: hint code {hint['code']!r} raised {type(error).__name__}: {error}") from None
+                    raise KeyBuildError(
+                        f"question {qid}: hint code {hint['code']!r} raised {type(error).__name__}: {error}"
+                    ) from None
             else:
                 wrong = hint["value"]
             wrong_canonical = _canonical(question, wrong, f"hint value {wrong!r}")
             wrong_digest = digest(salt, exercise, qid, wrong_canonical)
             if wrong_digest in accept:
-                raise KeyBuildError(f"question {qid}: the hint {hint['say'][:40]!r}... is for an answer that is correct")
+                raise KeyBuildError(
+                    f"question {qid}: the hint {hint['say'][:40]!r}... is for an answer that is correct"
+                )
             if any(wrong_digest == other["digest"] for other in hints):
                 raise KeyBuildError(f"question {qid}: two hints are for the same wrong answer")
-            hints.append({"digest": wrong_digest, "says": seal(" ".join(hint["say"].split()), salt, exercise, qid, wrong_canonical)})
+            hints.append(
+                {
+                    "digest": wrong_digest,
+                    "says": seal(
+                        " ".join(hint["say"].split()), salt, exercise, qid, wrong_canonical
+                    ),
+                }
+            )
         examples = FORMS[question["form"]].examples if question["form"] != "choice" else ()
         example = None
         for candidate in examples:
@@ -143,10 +178,14 @@ def _self_test(key: dict, questions: list, namespace: dict) -> None:
     for entry, question in zip(key["questions"], questions):
         verdict = judge(entry, key["salt"], key["exercise"], namespace[question["variable"]])
         if verdict.status != "correct":
-            raise KeyBuildError(f"question {entry['id']}: the solution is not judged correct: {verdict.message}")
+            raise KeyBuildError(
+                f"question {entry['id']}: the solution is not judged correct: {verdict.message}"
+            )
         for spec in question["hints"]:
             wrong = eval(spec["code"], dict(namespace)) if "code" in spec else spec["value"]  # noqa: S307
             verdict = judge(entry, key["salt"], key["exercise"], wrong)
             say = " ".join(spec["say"].split())
             if verdict.status != "wrong" or say not in verdict.message:
-                raise KeyBuildError(f"question {entry['id']}: the wrong answer for hint {say[:40]!r} is not judged wrong with it")
+                raise KeyBuildError(
+                    f"question {entry['id']}: the wrong answer for hint {say[:40]!r} is not judged wrong with it"
+                )

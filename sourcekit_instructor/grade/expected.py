@@ -39,7 +39,10 @@ def _also_accepted(exercise: str) -> dict:
     path = Path(MASTERS_DIR) / f"{exercise}_exercises.md"
     if not path.exists():
         return {}
-    return {q["name"]: [a["value"] if isinstance(a, dict) else a for a in q.get("also_accept", ())] for q in read_master(path).auto}
+    return {
+        q["name"]: [a["value"] if isinstance(a, dict) else a for a in q.get("also_accept", ())]
+        for q in read_master(path).auto
+    }
 
 
 def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expected:
@@ -49,18 +52,26 @@ def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expec
     variables = [q["variable"] for q in questions]
     solution, problem = read_notebook(Path(INSTRUCTOR_DIR) / f"{exercise}_exercises.ipynb")
     if problem:
-        raise MissingKeyError(f"the instructor copy of {exercise!r} cannot be read ({problem}); regenerate with `make exercises`")
+        raise MissingKeyError(
+            f"the instructor copy of {exercise!r} cannot be read ({problem}); regenerate with `make exercises`"
+        )
     extra = _also_accepted(exercise)
     expected = Expected(exercise, questions, list(key.get("written", [])), {}, {})
     runs = runner.run_on(solution, variables, [data_dir(), variant_data])
-    for (label, into), (answers, problems) in zip((("stored data", expected.stored), ("relabelled copy", expected.variant)), runs):
+    for (label, into), (answers, problems) in zip(
+        (("stored data", expected.stored), ("relabelled copy", expected.variant)), runs
+    ):
         for question in questions:
             answer = canonical_or_none(question, answers.get(question["variable"]))
             if answer is None:
                 if label == "relabelled copy" and question.get("graded_on") == "stored":
-                    into[question["id"]] = []  # a reading question is judged on the stored data alone
+                    into[
+                        question["id"]
+                    ] = []  # a reading question is judged on the stored data alone
                     continue
-                expected.problems.append(f"{exercise} {question['id']}: the instructor's solution gives no readable answer on the {label}")
+                expected.problems.append(
+                    f"{exercise} {question['id']}: the instructor's solution gives no readable answer on the {label}"
+                )
                 into[question["id"]] = []
                 continue
             into[question["id"]] = [answer]
@@ -70,10 +81,16 @@ def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expec
     for question in questions:
         qid = question["id"]
         # A spelling the master also accepts holds on the variant only where the answer does not move.
-        alternatives = [c for c in (canonical_or_none(question, {"value": v}) for v in extra.get(qid, ())) if c is not None]
+        alternatives = [
+            c
+            for c in (canonical_or_none(question, {"value": v}) for v in extra.get(qid, ()))
+            if c is not None
+        ]
         expected.stored[qid] = expected.stored[qid] + alternatives if expected.stored[qid] else []
         if expected.fixed(qid):
             expected.variant[qid] = expected.variant[qid] + alternatives
     if not any(expected.stored.values()):
-        raise MissingKeyError(f"the instructor's solutions of {exercise!r} gave no readable answer at all: {'; '.join(expected.problems[:3])}")
+        raise MissingKeyError(
+            f"the instructor's solutions of {exercise!r} gave no readable answer at all: {'; '.join(expected.problems[:3])}"
+        )
     return expected

@@ -28,7 +28,18 @@ from pathlib import Path
 
 from sourcekit.checks import UNANSWERED, judge, load_key
 
-from .account import RIGHT_ON_BOTH, RIGHT_ON_STORED, TYPED_ANSWER, UNANSWERED as NOT_ANSWERED, UNREADABLE, VARIANT_NOT_CHECKED, WRONG, WRONG_FORM
+from .account import (
+    RIGHT_ON_BOTH,
+    RIGHT_ON_STORED,
+    TYPED_ANSWER,
+    UNREADABLE,
+    VARIANT_NOT_CHECKED,
+    WRONG,
+    WRONG_FORM,
+)
+from .account import (
+    UNANSWERED as NOT_ANSWERED,
+)
 from .written import rubrics_of, written_answers_path
 
 #: What the gradebook's "held on" column says (the verdicts of :mod:`.account`), in words for the student.
@@ -52,7 +63,11 @@ def answers_file_path(out: Path) -> Path:
 
 def write_answers(rows, path: Path) -> None:
     """{submission: {question id: exported entry}} for the feedback pages and the class report."""
-    data = {row.submission: {"exercise": row.exercise, "answers": row.answers} for row in rows if row.answers}
+    data = {
+        row.submission: {"exercise": row.exercise, "answers": row.answers}
+        for row in rows
+        if row.answers
+    }
     Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
@@ -73,7 +88,11 @@ def shown(entry) -> str:
         return "(not answered)"
     if "value" not in entry:
         return "(could not be read)"
-    return repr(entry["value"]) if not isinstance(entry["value"], list) else "[" + ", ".join(repr(v) for v in entry["value"]) + "]"
+    return (
+        repr(entry["value"])
+        if not isinstance(entry["value"], list)
+        else "[" + ", ".join(repr(v) for v in entry["value"]) + "]"
+    )
 
 
 def _number(text):
@@ -94,10 +113,14 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem;border-top:1px solid #
 
 
 def page(title: str, body: list) -> str:
-    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(body)
+        + "\n</main>\n</body>\n</html>\n"
+    )
 
 
 class Cycle:
@@ -108,7 +131,9 @@ class Cycle:
 
         self.out = Path(out)
         if not self.out.exists():
-            raise FileNotFoundError(f"{self.out} does not exist: run `make grade SUBMISSIONS=folder` first")
+            raise FileNotFoundError(
+                f"{self.out} does not exist: run `make grade SUBMISSIONS=folder` first"
+            )
         with open(self.out, newline="", encoding="utf-8") as handle:
             self.rows = list(csv.DictReader(handle))
         answers = answers_file_path(self.out)
@@ -141,7 +166,16 @@ class Cycle:
         rubric = self.rubrics[exercise][qid]
         grade = self.grades.get((submission, qid))
         if grade and grade["graded"]:
-            return points_of([c.points for c in rubric.criteria], grade["criteria"], grade["adjust"], rubric.points), grade["criteria"], grade["comment"]
+            return (
+                points_of(
+                    [c.points for c in rubric.criteria],
+                    grade["criteria"],
+                    grade["adjust"],
+                    rubric.points,
+                ),
+                grade["criteria"],
+                grade["comment"],
+            )
         if not self.texts.get((submission, qid), "").strip() and (submission, qid) in self.texts:
             return 0.0, [], ""
         return None, [], ""
@@ -155,7 +189,9 @@ def feedback_page(cycle: Cycle, row: dict) -> str:
     body = [f"<h1>{esc(title)}</h1>", f"<p>Submission: <code>{esc(submission)}</code></p>"]
     key = cycle.keys.get(exercise)
     if key is None or not row.get("status", "").startswith("graded"):
-        body.append(f"<p>This submission was not graded: {esc(row.get('problems', '') or 'its exercise is unknown')}. Please ask your instructor.</p>")
+        body.append(
+            f"<p>This submission was not graded: {esc(row.get('problems', '') or 'its exercise is unknown')}. Please ask your instructor.</p>"
+        )
         return page(title, body)
     auto, auto_possible = _number(row.get("total")), _number(row.get("possible"))
     entries = cycle.answers.get(submission, {}).get("answers", {})
@@ -166,31 +202,53 @@ def feedback_page(cycle: Cycle, row: dict) -> str:
         held = row.get(f"q{qid} held on", "")
         score = _number(row.get(f"q{qid}", "")) or 0
         result = HELD_WORDS.get(held, f"Where it held: {held}." if held else "")
-        sections += [f"<section aria-labelledby=\"q-{esc(qid)}\">", f"<h2 id=\"q-{esc(qid)}\">Question {esc(qid)} ({esc(question.get('move', ''))}, {_fmt(points)} point{'s' if points != 1 else ''})</h2>",
-                     "<p>Your answer:</p>", f"<div class=\"answer\">{esc(shown(entries.get(qid)))}</div>",
-                     f"<p class=\"result\">{esc(result)} {_fmt(score)} of {_fmt(points)} point{'s' if points != 1 else ''}.</p>",
-                     f"<p>Feedback: {esc(teaching_feedback(question, key, exercise, entries.get(qid)))}</p>", "</section>"]
+        sections += [
+            f'<section aria-labelledby="q-{esc(qid)}">',
+            f'<h2 id="q-{esc(qid)}">Question {esc(qid)} ({esc(question.get("move", ""))}, {_fmt(points)} point{"s" if points != 1 else ""})</h2>',
+            "<p>Your answer:</p>",
+            f'<div class="answer">{esc(shown(entries.get(qid)))}</div>',
+            f'<p class="result">{esc(result)} {_fmt(score)} of {_fmt(points)} point{"s" if points != 1 else ""}.</p>',
+            f"<p>Feedback: {esc(teaching_feedback(question, key, exercise, entries.get(qid)))}</p>",
+            "</section>",
+        ]
     for qid, rubric in sorted(cycle.rubrics.get(exercise, {}).items()):
         points, ticked, comment = cycle.written_result(submission, exercise, qid)
         written_possible += rubric.points
         text = cycle.texts.get((submission, qid), "")
-        sections += [f"<section aria-labelledby=\"q-{esc(qid)}\">", f"<h2 id=\"q-{esc(qid)}\">Question {esc(qid)} ({esc(rubric.move)}, written, {_fmt(rubric.points)} points)</h2>",
-                     "<p>Your answer:</p>", f"<div class=\"answer written\">{esc(text) if text.strip() else '(blank: nothing written)'}</div>"]
+        sections += [
+            f'<section aria-labelledby="q-{esc(qid)}">',
+            f'<h2 id="q-{esc(qid)}">Question {esc(qid)} ({esc(rubric.move)}, written, {_fmt(rubric.points)} points)</h2>',
+            "<p>Your answer:</p>",
+            f'<div class="answer written">{esc(text) if text.strip() else "(blank: nothing written)"}</div>',
+        ]
         if points is None:
             pending.append(qid)
-            sections.append("<p class=\"result\">Not yet graded.</p>")
+            sections.append('<p class="result">Not yet graded.</p>')
         else:
             written_points += points
-            sections.append(f"<p class=\"result\">{_fmt(points)} of {_fmt(rubric.points)} points.</p>")
-            items = "".join(f"<li>{'Met' if i in ticked else 'Not met'}: <strong>{esc(c.label)}</strong> ({_fmt(c.points)} point{'s' if c.points != 1 else ''}): {esc(c.text)}</li>" for i, c in enumerate(rubric.criteria))
+            sections.append(
+                f'<p class="result">{_fmt(points)} of {_fmt(rubric.points)} points.</p>'
+            )
+            items = "".join(
+                f"<li>{'Met' if i in ticked else 'Not met'}: <strong>{esc(c.label)}</strong> ({_fmt(c.points)} point{'s' if c.points != 1 else ''}): {esc(c.text)}</li>"
+                for i, c in enumerate(rubric.criteria)
+            )
             sections.append(f"<p>The rubric:</p><ul>{items}</ul>")
             if comment.strip():
-                sections.append(f"<div class=\"comment\"><p>Your instructor's comment:</p><p>{esc(comment)}</p></div>")
+                sections.append(
+                    f'<div class="comment"><p>Your instructor\'s comment:</p><p>{esc(comment)}</p></div>'
+                )
         sections.append("</section>")
     if auto is not None:
-        total = f"{_fmt(auto + written_points)} of {_fmt((auto_possible or 0) + written_possible)} points" if not pending else f"{_fmt(auto)} of {_fmt(auto_possible or 0)} points on the auto-graded questions; written question(s) {', '.join(pending)} not yet graded"
+        total = (
+            f"{_fmt(auto + written_points)} of {_fmt((auto_possible or 0) + written_possible)} points"
+            if not pending
+            else f"{_fmt(auto)} of {_fmt(auto_possible or 0)} points on the auto-graded questions; written question(s) {', '.join(pending)} not yet graded"
+        )
         body.append(f"<p><strong>Total:</strong> {esc(total)}.</p>")
-    body.append("<p>Each auto-graded answer was checked twice: on the course's stored tables, and on a copy of them with the documents relabelled and the rows shuffled, so that an answer earns its points only when the code that produced it works on both. The feedback is the same text the notebook's <code>check()</code> gives.</p>")
+    body.append(
+        "<p>Each auto-graded answer was checked twice: on the course's stored tables, and on a copy of them with the documents relabelled and the rows shuffled, so that an answer earns its points only when the code that produced it works on both. The feedback is the same text the notebook's <code>check()</code> gives.</p>"
+    )
     return page(title, body + sections)
 
 
@@ -219,8 +277,16 @@ def write_feedback(out: Path, masters_dir=None) -> tuple:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sourcekit_instructor.grade.feedback", description="One offline feedback page per submission, and a zip of them, from a grading run.")
-    parser.add_argument("--out", type=Path, default=Path("gradebook.csv"), help="the gradebook `make grade` wrote (default gradebook.csv)")
+    parser = argparse.ArgumentParser(
+        prog="python -m sourcekit_instructor.grade.feedback",
+        description="One offline feedback page per submission, and a zip of them, from a grading run.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("gradebook.csv"),
+        help="the gradebook `make grade` wrote (default gradebook.csv)",
+    )
     args = parser.parse_args(argv)
     try:
         folder, archive, names = write_feedback(args.out)

@@ -45,7 +45,10 @@ def _refuse_constant(token):
 def _entries(text, variables):
     """({variable: entry}, problem or None) from the answers file's text."""
     if text is None:
-        return {}, "the run left no answers (the kernel died, or was stopped, before the last cell)"
+        return (
+            {},
+            "the run left no answers (the kernel died, or was stopped, before the last cell)",
+        )
     if not isinstance(text, str) or len(text) > MAX_FILE_BYTES:
         return {}, "the answers file is too big or not text; it was not read"
     try:
@@ -61,7 +64,11 @@ def _entries(text, variables):
             answers[name] = {"value": entry["value"]}
         elif isinstance(entry, dict) and entry.get("unanswered") is True and len(entry) == 1:
             answers[name] = {"unanswered": True}
-        elif isinstance(entry, dict) and set(entry) == {"unreadable"} and isinstance(entry["unreadable"], str):
+        elif (
+            isinstance(entry, dict)
+            and set(entry) == {"unreadable"}
+            and isinstance(entry["unreadable"], str)
+        ):
             answers[name] = {"unreadable": entry["unreadable"][:160]}
         else:
             answers[name] = {"unreadable": "its exported value is not in a readable form"}
@@ -81,7 +88,15 @@ def read_results(data: bytes, variables, count: int) -> list:
         result = None
     runs = result.get("runs") if isinstance(result, dict) else None
     if not isinstance(runs, list) or len(runs) != count:
-        return [({}, ["the run's result could not be read (broken or forged), so no answer was taken from it"]) for _ in range(count)]
+        return [
+            (
+                {},
+                [
+                    "the run's result could not be read (broken or forged), so no answer was taken from it"
+                ],
+            )
+            for _ in range(count)
+        ]
     return [read_result(run, variables) for run in runs]
 
 
@@ -94,9 +109,15 @@ def read_result(result, variables):
     """
     variables = list(variables)
     if not isinstance(result, dict):
-        return {}, ["the run's result could not be read (broken or forged), so no answer was taken from it"]
+        return {}, [
+            "the run's result could not be read (broken or forged), so no answer was taken from it"
+        ]
     problems = result.get("problems")
-    problems = [str(p)[:200] for p in problems[:20] if isinstance(p, str)] if isinstance(problems, list) else ["the run's list of problems could not be read"]
+    problems = (
+        [str(p)[:200] for p in problems[:20] if isinstance(p, str)]
+        if isinstance(problems, list)
+        else ["the run's list of problems could not be read"]
+    )
     answers, problem = _entries(result.get("answers"), variables)
     if problem:
         problems.append(problem)
@@ -134,7 +155,10 @@ def judge_plain(question: dict, entry, accepted) -> Judged:
     try:
         canonical = read_answer(entry["value"], question["form"], question.get("choices", ()))
     except AnswerFormError as problem:
-        return Judged("form", f"{problem} (expected {describe_form(question['form'], question.get('choices', ()))})")
+        return Judged(
+            "form",
+            f"{problem} (expected {describe_form(question['form'], question.get('choices', ()))})",
+        )
     except Exception as error:
         return Judged("form", f"could not be read ({type(error).__name__})")
     return Judged("correct") if any(canonical == good for good in accepted) else Judged("wrong")

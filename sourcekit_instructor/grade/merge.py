@@ -85,7 +85,9 @@ class WrittenGrades:
                 rubrics = rubrics_of(exercise, self.masters_dir)
             except FileNotFoundError:
                 rubrics = {}
-            self.points[exercise] = {q: (r.points, [c.points for c in r.criteria]) for q, r in rubrics.items()}
+            self.points[exercise] = {
+                q: (r.points, [c.points for c in r.criteria]) for q, r in rubrics.items()
+            }
         return self.points[exercise]
 
     def score(self, submission: str, exercise: str, qid: str):
@@ -130,12 +132,19 @@ def merge_rows(header: list, rows: list, grades: WrittenGrades):
                 row[column] = NOT_GRADED
             else:
                 scores.append(score)
-                row[column] = as_number(score) if (row["submission"], qid) not in grades.blank or grades.grades.get((row["submission"], qid)) else "0 (blank)"
+                row[column] = (
+                    as_number(score)
+                    if (row["submission"], qid) not in grades.blank
+                    or grades.grades.get((row["submission"], qid))
+                    else "0 (blank)"
+                )
         possible_written = sum(p for p, _ in mine.values())
         auto, auto_possible = _number(row.get("total", "")), _number(row.get("possible", ""))
         row["written"] = as_number(sum(scores)) if mine else ""
         row["written possible"] = as_number(possible_written) if mine else ""
-        row["possible with written"] = as_number((auto_possible or 0) + possible_written) if auto_possible is not None else ""
+        row["possible with written"] = (
+            as_number((auto_possible or 0) + possible_written) if auto_possible is not None else ""
+        )
         if auto is None:
             row["total with written"] = ""
         elif pending:
@@ -152,13 +161,20 @@ def merge_file(path: Path, grades: WrittenGrades) -> list:
         reader = csv.DictReader(handle)
         header, rows = list(reader.fieldnames or []), list(reader)
     if "submission" not in header or "exercise" not in header:
-        raise ValueError(f"{path} is not a gradebook written by `make grade` (no submission and exercise columns)")
+        raise ValueError(
+            f"{path} is not a gradebook written by `make grade` (no submission and exercise columns)"
+        )
     header, rows = merge_rows(header, rows, grades)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: spreadsheet_safe(v) if isinstance(v, str) and not v.startswith("'") else v for k, v in row.items()})
+            writer.writerow(
+                {
+                    k: spreadsheet_safe(v) if isinstance(v, str) and not v.startswith("'") else v
+                    for k, v in row.items()
+                }
+            )
     return rows
 
 
@@ -184,16 +200,22 @@ def write_lms_with_written(rows: list, out: Path, lms: str, identity: str) -> tu
         possible[exercise] = row["possible with written"]
         kind, person = _person(row["submission"], pattern)
         if person is None:
-            problems.append(f"{row['submission']}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file")
+            problems.append(
+                f"{row['submission']}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file"
+            )
             continue
         kinds.add(kind)
         total = row.get("total with written", "")
         if isinstance(total, str) and total.startswith(NOT_GRADED):
-            problems.append(f"{row['submission']}: {total}; its {exercise} cell is left empty in the {lms} file")
+            problems.append(
+                f"{row['submission']}: {total}; its {exercise} cell is left empty in the {lms} file"
+            )
             total = ""
         previous = people.setdefault(person, {}).get(exercise)
         if previous not in (None, "") and total != "":
-            problems.append(f"{row['submission']}: a second {exercise} submission for {person}; the higher total is kept")
+            problems.append(
+                f"{row['submission']}: a second {exercise} submission for {person}; the higher total is kept"
+            )
             total = max(total, previous)
         people[person][exercise] = total if total != "" or previous is None else previous
     exercises = sorted(possible)
@@ -207,11 +229,17 @@ def write_lms_with_written(rows: list, out: Path, lms: str, identity: str) -> tu
                 writer.writerow(["Identifier", "Grade", "Maximum grade"])
                 for person in sorted(people, key=lambda p: int(p) if p.isdigit() else p):
                     if exercise in people[person]:
-                        writer.writerow([f"Participant {person}", people[person][exercise], possible[exercise]])
+                        writer.writerow(
+                            [f"Participant {person}", people[person][exercise], possible[exercise]]
+                        )
             paths.append(path)
         return paths, problems
     path = stem.with_suffix(".csv")
-    header = (["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] if lms == "canvas" else ["ID number"]) + [f"{e} ({possible[e]} points)" for e in exercises]
+    header = (
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+        if lms == "canvas"
+        else ["ID number"]
+    ) + [f"{e} ({possible[e]} points)" for e in exercises]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -220,7 +248,9 @@ def write_lms_with_written(rows: list, out: Path, lms: str, identity: str) -> tu
                 ids = ["", person, "", "", ""] if "user_id" in kinds else ["", "", person, "", ""]
             else:
                 ids = [person]
-            writer.writerow([spreadsheet_safe(c) for c in ids] + [people[person].get(e, "") for e in exercises])
+            writer.writerow(
+                [spreadsheet_safe(c) for c in ids] + [people[person].get(e, "") for e in exercises]
+            )
     return [path], problems
 
 
@@ -238,25 +268,47 @@ def merge(out: Path, lms=None, identity=None, masters_dir=None) -> tuple:
             merge_file(path, grades)
             written.append(path)
     pending = [r for r in rows if str(r.get("total with written", "")).startswith(NOT_GRADED)]
-    lines = [f"Written answers: {len(rows) - len(pending)} of {len(rows)} submission(s) fully graded; {len(pending)} with a written question not yet graded."]
+    lines = [
+        f"Written answers: {len(rows) - len(pending)} of {len(rows)} submission(s) fully graded; {len(pending)} with a written question not yet graded."
+    ]
     if lms:
-        paths, problems = write_lms_with_written(rows, out, lms, identity or (CANVAS_PATTERN if lms == "canvas" else MOODLE_PATTERN))
+        paths, problems = write_lms_with_written(
+            rows, out, lms, identity or (CANVAS_PATTERN if lms == "canvas" else MOODLE_PATTERN)
+        )
         written += paths
         lines += [f"  {lms}: {p}" for p in problems]
     return written, lines
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sourcekit_instructor.grade.merge", description="Fold the written grades of `make review` into the gradebooks and the LMS file.")
-    parser.add_argument("--out", type=Path, default=Path("gradebook.csv"), help="the combined gradebook `make grade` wrote (default gradebook.csv)")
-    parser.add_argument("--lms", choices=["canvas", "moodle"], help="also write the LMS file with auto + written totals")
-    parser.add_argument("--identity", help=f"regular expression taking the student from the file name (default for canvas {CANVAS_PATTERN!r}, for moodle {MOODLE_PATTERN!r})")
+    parser = argparse.ArgumentParser(
+        prog="python -m sourcekit_instructor.grade.merge",
+        description="Fold the written grades of `make review` into the gradebooks and the LMS file.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("gradebook.csv"),
+        help="the combined gradebook `make grade` wrote (default gradebook.csv)",
+    )
+    parser.add_argument(
+        "--lms",
+        choices=["canvas", "moodle"],
+        help="also write the LMS file with auto + written totals",
+    )
+    parser.add_argument(
+        "--identity",
+        help=f"regular expression taking the student from the file name (default for canvas {CANVAS_PATTERN!r}, for moodle {MOODLE_PATTERN!r})",
+    )
     args = parser.parse_args(argv)
     if args.identity:
         try:
             re.compile(args.identity)
         except re.error as error:
-            print(f"error: --identity {args.identity!r} is not a regular expression ({error})", file=sys.stderr)
+            print(
+                f"error: --identity {args.identity!r} is not a regular expression ({error})",
+                file=sys.stderr,
+            )
             return 2
     try:
         written, lines = merge(args.out, args.lms, args.identity)

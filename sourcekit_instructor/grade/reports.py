@@ -32,7 +32,9 @@ def as_number(value):
 
 def total_of(row: Row, expected: Expected):
     """The row's total, from scores clipped to each question's points."""
-    return sum(min(q.get("points", 1), max(0, row.scores.get(q["id"], 0))) for q in expected.questions)
+    return sum(
+        min(q.get("points", 1), max(0, row.scores.get(q["id"], 0))) for q in expected.questions
+    )
 
 
 def write_gradebook(rows, expected_by_exercise: dict, out: Path) -> None:
@@ -40,8 +42,16 @@ def write_gradebook(rows, expected_by_exercise: dict, out: Path) -> None:
     exercises = [expected_by_exercise[name] for name in sorted(expected_by_exercise)]
     questions = [q for e in exercises for q in e.questions]
     written = [w for e in exercises for w in e.written]
-    header = ["submission", "exercise", "status"] + [f"q{q['id']}" for q in questions] + ["total", "possible"]
-    header += [f"q{q['id']} held on" for q in questions] + [f"q{w} (written)" for w in written] + ["problems"]
+    header = (
+        ["submission", "exercise", "status"]
+        + [f"q{q['id']}" for q in questions]
+        + ["total", "possible"]
+    )
+    header += (
+        [f"q{q['id']} held on" for q in questions]
+        + [f"q{w} (written)" for w in written]
+        + ["problems"]
+    )
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -50,12 +60,27 @@ def write_gradebook(rows, expected_by_exercise: dict, out: Path) -> None:
             mine = expected_by_exercise.get(row.exercise)
             graded = bool(row.scores) and mine is not None
             own = {q["id"] for q in mine.questions} if mine else set()
-            scores = [as_number(min(q.get("points", 1), row.scores.get(q["id"], 0))) if graded and q["id"] in own else "" for q in questions]
+            scores = [
+                as_number(min(q.get("points", 1), row.scores.get(q["id"], 0)))
+                if graded and q["id"] in own
+                else ""
+                for q in questions
+            ]
             total = as_number(total_of(row, mine)) if graded else ""
             possible = as_number(mine.possible) if mine else ""
             held = [row.held.get(q["id"], "") for q in questions]
             texts = [row.written.get(w, "") for w in written]
-            cells = [one_line(row.submission), one_line(row.exercise), row.status, *scores, total, possible, *held, *texts, problems_text(row)]
+            cells = [
+                one_line(row.submission),
+                one_line(row.exercise),
+                row.status,
+                *scores,
+                total,
+                possible,
+                *held,
+                *texts,
+                problems_text(row),
+            ]
             writer.writerow([spreadsheet_safe(cell) for cell in cells])
 
 
@@ -84,65 +109,133 @@ def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: s
         name = one_line(row.submission)
         match = pattern.search(name)
         if not match:
-            problems.append(f"{name}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file")
+            problems.append(
+                f"{name}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file"
+            )
             continue
-        person = match.groupdict().get("id") or match.groupdict().get("user_id") or (match.group(1) if match.groups() else match.group(0))
+        person = (
+            match.groupdict().get("id")
+            or match.groupdict().get("user_id")
+            or (match.group(1) if match.groups() else match.group(0))
+        )
         people.setdefault(person, {})
         if row.exercise in expected_by_exercise and row.scores:
-            claims.setdefault((person, row.exercise), []).append((name, as_number(total_of(row, expected_by_exercise[row.exercise]))))
+            claims.setdefault((person, row.exercise), []).append(
+                (name, as_number(total_of(row, expected_by_exercise[row.exercise])))
+            )
     for (person, exercise), claimed in sorted(claims.items()):
         if len(claimed) == 1:
             people[person][exercise] = claimed[0][1]
         else:
             files = ", ".join(f"{name} ({total})" for name, total in claimed)
-            problems.append(f"identity {person!r} is given by {len(claimed)} {exercise} submissions: {files}; not merged: its {exercise} cell is left blank, enter the right score by hand")
+            problems.append(
+                f"identity {person!r} is given by {len(claimed)} {exercise} submissions: {files}; not merged: its {exercise} cell is left blank, enter the right score by hand"
+            )
     lead = LMS_COLUMNS[lms]
-    header = lead + [f"{name} ({as_number(expected_by_exercise[name].possible)} points)" for name in exercises]
+    header = lead + [
+        f"{name} ({as_number(expected_by_exercise[name].possible)} points)" for name in exercises
+    ]
     with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for person in sorted(people):
             # A group named user_id is Canvas's numeric user id (its download's file names): the ID column.
-            ids = (["", person, "", "", ""] if "user_id" in pattern.groupindex else ["", "", person, "", ""]) if lms == "canvas" else [person]
-            writer.writerow([spreadsheet_safe(cell) for cell in ids + [people[person].get(name, "") for name in exercises]])
+            ids = (
+                (
+                    ["", person, "", "", ""]
+                    if "user_id" in pattern.groupindex
+                    else ["", "", person, "", ""]
+                )
+                if lms == "canvas"
+                else [person]
+            )
+            writer.writerow(
+                [
+                    spreadsheet_safe(cell)
+                    for cell in ids + [people[person].get(name, "") for name in exercises]
+                ]
+            )
     return problems
 
 
-def summary(expected_by_exercise: dict, rows, seconds: float, jobs: int, seed: int, sandboxed: bool, seed_origin: str = "the course's seed; another with --variant-seed N") -> str:
+def summary(
+    expected_by_exercise: dict,
+    rows,
+    seconds: float,
+    jobs: int,
+    seed: int,
+    sandboxed: bool,
+    seed_origin: str = "the course's seed; another with --variant-seed N",
+) -> str:
     """A few lines for the instructor: how many graded, what went wrong, how each question went."""
     names = ", ".join(repr(n) for n in sorted(expected_by_exercise)) or "no known"
-    lines = [f"Graded {len(rows)} submission(s) of the {names} exercise(s) in {seconds:.1f} s with {jobs} worker(s)."]
-    lines.append(("Each ran in a bubblewrap sandbox" if sandboxed else "WARNING: run with --no-sandbox: submissions ran WITHOUT isolation") + f", on the stored tables and on the relabelled copy made with seed {seed} ({seed_origin}).")
+    lines = [
+        f"Graded {len(rows)} submission(s) of the {names} exercise(s) in {seconds:.1f} s with {jobs} worker(s)."
+    ]
+    lines.append(
+        (
+            "Each ran in a bubblewrap sandbox"
+            if sandboxed
+            else "WARNING: run with --no-sandbox: submissions ran WITHOUT isolation"
+        )
+        + f", on the stored tables and on the relabelled copy made with seed {seed} ({seed_origin})."
+    )
     statuses = Counter(r.status for r in rows)
-    lines.append("Status: " + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())) + ".")
+    lines.append(
+        "Status: "
+        + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+        + "."
+    )
     for name in sorted(expected_by_exercise):
         expected = expected_by_exercise[name]
         graded = [r for r in rows if r.exercise == name and r.scores]
         if graded:
             mean = sum(total_of(r, expected) for r in graded) / len(graded)
-            lines.append(f"{name}: mean auto-graded total {mean:.1f} of {as_number(expected.possible)} (over {len(graded)} graded).")
-            shares = [f"{q['id']}: {100 * sum(1 for r in graded if r.scores.get(q['id'], 0) >= q.get('points', 1)) / len(graded):.0f}%" for q in expected.questions]
+            lines.append(
+                f"{name}: mean auto-graded total {mean:.1f} of {as_number(expected.possible)} (over {len(graded)} graded)."
+            )
+            shares = [
+                f"{q['id']}: {100 * sum(1 for r in graded if r.scores.get(q['id'], 0) >= q.get('points', 1)) / len(graded):.0f}%"
+                for q in expected.questions
+            ]
             lines.append("  Answered correctly: " + ", ".join(shares) + ".")
         computing = [q for q in expected.questions if q.get("graded_on", "variant") == "variant"]
-        reading = [q["id"] for q in expected.questions if q.get("graded_on", "variant") == "stored"]
+        reading = [
+            q["id"] for q in expected.questions if q.get("graded_on", "variant") == "stored"
+        ]
         if reading:
-            lines.append(f"  Reading questions (judged on the stored tables; a typed answer scores): {', '.join(reading)}.")
+            lines.append(
+                f"  Reading questions (judged on the stored tables; a typed answer scores): {', '.join(reading)}."
+            )
         if computing:
-            lines.append(f"  Computation questions (judged on the stored tables and the relabelled copy): {', '.join(q['id'] for q in computing)}.")
-            typed = [(q["id"], sum(1 for r in graded if r.held.get(q["id"]) == TYPED_ANSWER)) for q in computing]
+            lines.append(
+                f"  Computation questions (judged on the stored tables and the relabelled copy): {', '.join(q['id'] for q in computing)}."
+            )
+            typed = [
+                (q["id"], sum(1 for r in graded if r.held.get(q["id"]) == TYPED_ANSWER))
+                for q in computing
+            ]
             typed = [f"{qid} ({count})" for qid, count in typed if count]
             if typed:
-                lines.append(f"  Right on the stored tables, wrong on the relabelled copy (a typed answer?), per question: {', '.join(typed)}.")
+                lines.append(
+                    f"  Right on the stored tables, wrong on the relabelled copy (a typed answer?), per question: {', '.join(typed)}."
+                )
             fixed = [q["id"] for q in computing if expected.fixed(q["id"])]
             if fixed:
-                lines.append(f"  This relabelled copy does not change the answer of {', '.join(fixed)}: there a typed answer holds too.")
+                lines.append(
+                    f"  This relabelled copy does not change the answer of {', '.join(fixed)}: there a typed answer holds too."
+                )
             unchecked = [q["id"] for q in computing if not expected.variant.get(q["id"])]
             if unchecked:
-                lines.append(f"  WARNING: the instructor's solution gave no answer on the relabelled copy for {', '.join(unchecked)}, so they were judged on the stored tables alone.")
+                lines.append(
+                    f"  WARNING: the instructor's solution gave no answer on the relabelled copy for {', '.join(unchecked)}, so they were judged on the stored tables alone."
+                )
         for problem in expected.problems:
             lines.append(f"  WARNING: {problem}")
         if expected.written:
-            lines.append(f"  Written question(s) {', '.join(expected.written)}: grade by hand with the rubric in the instructor guide.")
+            lines.append(
+                f"  Written question(s) {', '.join(expected.written)}: grade by hand with the rubric in the instructor guide."
+            )
     for row in rows:
         if row.status != "graded":
             lines.append(f"  {one_line(row.submission)}: {row.status}: {problems_text(row)}")

@@ -70,19 +70,26 @@ class Runner:
                 copies = _private_copies(data_sets, Path(private))
                 with sandboxes.claimed_uid() as uid:
                     sandboxes.private_folder(Path(private), uid)
-                    outcome = sandboxes.run(Path(private), copies, uid, self.timeout, self.max_time, memory=self.memory)
+                    outcome = sandboxes.run(
+                        Path(private), copies, uid, self.timeout, self.max_time, memory=self.memory
+                    )
             else:
                 outcome = _run_unsandboxed(Path(private), data_sets, self.timeout, self.max_time)
         runs = read_results(outcome.result, variables, len(data_sets))
         first_problems = runs[0][1]
         if outcome.timed_out:
-            first_problems.insert(0, f"still running after {self.max_time * len(data_sets) + 60:g} s in all, so the sandbox was stopped with everything in it")
+            first_problems.insert(
+                0,
+                f"still running after {self.max_time * len(data_sets) + 60:g} s in all, so the sandbox was stopped with everything in it",
+            )
         elif not outcome.result:
             tail = [line for line in outcome.output_tail.splitlines() if line.strip()]
             why = tail[-1][:160] if tail else f"exit status {outcome.returncode}"
             first_problems.insert(0, f"the run ended without a result ({why})")
         if outcome.output_bytes > sandboxes.OUTPUT_BYTES:
-            first_problems.append(f"wrote {outcome.output_bytes / 2**20:.0f} MB straight to its output streams; it was discarded")
+            first_problems.append(
+                f"wrote {outcome.output_bytes / 2**20:.0f} MB straight to its output streams; it was discarded"
+            )
         return runs
 
 
@@ -93,7 +100,17 @@ def _run_unsandboxed(private: Path, data_sets, timeout: float, max_time: float):
     work.mkdir()
 
     def argv(result_fd):
-        return [sys.executable, "-m", WORKER_MODULE, str(private / "run.json"), f"{timeout:g}", f"{max_time:g}",
-                str(work), *[str(data.resolve()) for data in data_sets], "--result-fd", str(result_fd)]
+        return [
+            sys.executable,
+            "-m",
+            WORKER_MODULE,
+            str(private / "run.json"),
+            f"{timeout:g}",
+            f"{max_time:g}",
+            str(work),
+            *[str(data.resolve()) for data in data_sets],
+            "--result-fd",
+            str(result_fd),
+        ]
 
     return sandboxes.run_worker(argv, max_time * len(data_sets) + 60, cwd=work, env=env)

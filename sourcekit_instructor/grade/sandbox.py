@@ -96,7 +96,9 @@ class Outcome:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        raise SandboxUnavailable(INSTALL_HINT if name == "bwrap" else f"{name} (util-linux) is not installed")
+        raise SandboxUnavailable(
+            INSTALL_HINT if name == "bwrap" else f"{name} (util-linux) is not installed"
+        )
     return found
 
 
@@ -128,7 +130,11 @@ def _parents(destinations) -> list:
     for destination in destinations:
         for parent in reversed(Path(destination).parents):
             # /tmp is the private tmpfs already (world-writable): making it again would make it 0755.
-            if str(parent) not in ("/", "/usr", "/tmp") and not str(parent).startswith("/usr/") and parent not in made:
+            if (
+                str(parent) not in ("/", "/usr", "/tmp")
+                and not str(parent).startswith("/usr/")
+                and parent not in made
+            ):
                 made.add(parent)
                 arguments += ["--perms", "0755", "--dir", str(parent)]
     return arguments
@@ -143,7 +149,10 @@ def code_binds() -> list:
     """
     package = PROJECT_ROOT / "sourcekit_instructor"
     return [
-        (str(Path(sourcekit.__file__).resolve().parent), "the students' library the notebooks import"),
+        (
+            str(Path(sourcekit.__file__).resolve().parent),
+            "the students' library the notebooks import",
+        ),
         (str(package / "__init__.py"), "to import the package"),
         (str(package / "grade" / "__init__.py"), "to import the package"),
         (str(package / "grade" / "inside"), "the worker and the answer export"),
@@ -167,7 +176,10 @@ def font_cache() -> Path:
         import matplotlib
         from matplotlib import font_manager
 
-        path = Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json"
+        path = (
+            Path(matplotlib.get_cachedir())
+            / f"fontlist-v{font_manager.FontManager.__version__}.json"
+        )
         font_manager.fontManager  # builds and writes the cache if it is not there yet
         return path if path.is_file() else None
     except Exception:
@@ -217,7 +229,16 @@ def end_processes_of(uid: int) -> None:
             pass
 
 
-def command(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, memory: int = MEMORY_BYTES, processes: int = MAX_PROCESSES, cpu_seconds: float = 600) -> list:
+def command(
+    run_dir: Path,
+    data_sets,
+    uid: int,
+    timeout: float,
+    run_limit: float,
+    memory: int = MEMORY_BYTES,
+    processes: int = MAX_PROCESSES,
+    cpu_seconds: float = 600,
+) -> list:
     """The full command line of one sandboxed worker: ``run_dir/run.json`` run once on each data set.
 
     bubblewrap (as root) builds the sandbox's file system and namespaces; ``prlimit`` and
@@ -232,38 +253,140 @@ def command(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float
     home = "/submission/work"
     mounts = [DATA_MOUNT.format(index + 1) for index in range(len(data_sets))]
     fonts = next(iter(sorted(Path(run_dir).glob("fontlist-v*.json"))), None)
-    font_bind = ["--ro-bind", str(Path(fonts).resolve()), f"/tmp/matplotlib/{fonts.name}"] if fonts else []
-    no_more_namespaces = [bwrap, "--unshare-user", "--disable-userns", "--unshare-pid", "--die-with-parent", "--dev-bind", "/", "/", "--chdir", home, "--"] if own_user_namespace() else []
+    font_bind = (
+        ["--ro-bind", str(Path(fonts).resolve()), f"/tmp/matplotlib/{fonts.name}"] if fonts else []
+    )
+    no_more_namespaces = (
+        [
+            bwrap,
+            "--unshare-user",
+            "--disable-userns",
+            "--unshare-pid",
+            "--die-with-parent",
+            "--dev-bind",
+            "/",
+            "/",
+            "--chdir",
+            home,
+            "--",
+        ]
+        if own_user_namespace()
+        else []
+    )
     return [
         bwrap,
-        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-        "--die-with-parent", "--new-session", "--hostname", "sandbox",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--hostname",
+        "sandbox",
         "--clearenv",
-        "--setenv", "HOME", home, "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "--setenv", "SHUSHA_COURSE_DATA", mounts[0], "--setenv", "MPLBACKEND", "agg",
-        "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "IPYTHONDIR", "/tmp/ipython",
-        "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/jupyter", "--setenv", "JUPYTER_PLATFORM_DIRS", "1",
-        "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "LANG", "C.UTF-8",
-        "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
+        "--setenv",
+        "HOME",
+        home,
+        "--setenv",
+        "PATH",
+        f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "--setenv",
+        "SHUSHA_COURSE_DATA",
+        mounts[0],
+        "--setenv",
+        "MPLBACKEND",
+        "agg",
+        "--setenv",
+        "MPLCONFIGDIR",
+        "/tmp/matplotlib",
+        "--setenv",
+        "IPYTHONDIR",
+        "/tmp/ipython",
+        "--setenv",
+        "JUPYTER_RUNTIME_DIR",
+        "/tmp/jupyter",
+        "--setenv",
+        "JUPYTER_PLATFORM_DIRS",
+        "1",
+        "--setenv",
+        "PYTHONDONTWRITEBYTECODE",
+        "1",
+        "--setenv",
+        "LANG",
+        "C.UTF-8",
+        "--setenv",
+        "OPENBLAS_NUM_THREADS",
+        "1",
+        "--setenv",
+        "OMP_NUM_THREADS",
+        "1",
         *_system_binds(),
         # The private /tmp first: the project and its virtual environment may themselves live under
         # /tmp (a CI clone, say), and their binds must land on top of it, not be hidden by it.
-        "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
-        "--perms", "1777", "--dir", "/tmp/matplotlib", *font_bind,
-        *_parents([argument for argument in _python_binds() if argument.startswith("/")] + [path for path, _ in code_binds()] + [*mounts, "/submission/in"]),
+        "--perms",
+        "1777",
+        "--size",
+        str(TMPFS_BYTES),
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "1777",
+        "--dir",
+        "/tmp/matplotlib",
+        *font_bind,
+        *_parents(
+            [argument for argument in _python_binds() if argument.startswith("/")]
+            + [path for path, _ in code_binds()]
+            + [*mounts, "/submission/in"]
+        ),
         *_python_binds(),
         *[argument for path, _ in code_binds() for argument in ("--ro-bind", path, path)],
-        *[argument for data, mount in zip(data_sets, mounts) for argument in ("--ro-bind", str(Path(data).resolve()), mount)],
-        "--ro-bind", str(Path(run_dir).resolve()), "/submission/in",
-        "--proc", "/proc", "--dev", "/dev",
-        "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", home,
-        "--chdir", home,
-        prlimit, f"--as={memory}", f"--nproc={processes}", f"--cpu={int(cpu_seconds) + 1}",
-        f"--fsize={FILE_BYTES}", "--core=0", "--",
-        setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+        *[
+            argument
+            for data, mount in zip(data_sets, mounts)
+            for argument in ("--ro-bind", str(Path(data).resolve()), mount)
+        ],
+        "--ro-bind",
+        str(Path(run_dir).resolve()),
+        "/submission/in",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(TMPFS_BYTES),
+        "--tmpfs",
+        home,
+        "--chdir",
+        home,
+        prlimit,
+        f"--as={memory}",
+        f"--nproc={processes}",
+        f"--cpu={int(cpu_seconds) + 1}",
+        f"--fsize={FILE_BYTES}",
+        "--core=0",
+        "--",
+        setpriv,
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        "--",
         *no_more_namespaces,
-        sys.executable, "-m", "sourcekit_instructor.grade.inside.worker", "/submission/in/run.json", f"{timeout:g}", f"{run_limit:g}", home,
-        *mounts, "--in-sandbox",
+        sys.executable,
+        "-m",
+        "sourcekit_instructor.grade.inside.worker",
+        "/submission/in/run.json",
+        f"{timeout:g}",
+        f"{run_limit:g}",
+        home,
+        *mounts,
+        "--in-sandbox",
     ]
 
 
@@ -287,10 +410,43 @@ def own_user_namespace() -> bool:
         return False
     if os.geteuid() != 0:
         return False
-    probe = [bwrap, "--unshare-pid", "--unshare-net", "--die-with-parent", *_system_binds(), "--perms", "1777", "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
-             setpriv, f"--reuid={PROBE_UID}", f"--regid={PROBE_UID}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
-             bwrap, "--unshare-user", "--disable-userns", "--unshare-pid", "--die-with-parent", "--dev-bind", "/", "/", "--chdir", "/tmp", "--",
-             "/bin/sh", "-c", "! unshare -Ur true 2>/dev/null"]
+    probe = [
+        bwrap,
+        "--unshare-pid",
+        "--unshare-net",
+        "--die-with-parent",
+        *_system_binds(),
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/tmp",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        setpriv,
+        f"--reuid={PROBE_UID}",
+        f"--regid={PROBE_UID}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        "--",
+        bwrap,
+        "--unshare-user",
+        "--disable-userns",
+        "--unshare-pid",
+        "--die-with-parent",
+        "--dev-bind",
+        "/",
+        "/",
+        "--chdir",
+        "/tmp",
+        "--",
+        "/bin/sh",
+        "-c",
+        "! unshare -Ur true 2>/dev/null",
+    ]
     try:
         return subprocess.run(probe, capture_output=True, timeout=30, cwd="/").returncode == 0
     except (OSError, subprocess.TimeoutExpired):
@@ -338,10 +494,26 @@ def run(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, **
     whole sandbox is killed after all the runs' limits and a minute for its start, whatever is
     left running in it.
     """
-    argv = command(run_dir, data_sets, uid, timeout, run_limit, cpu_seconds=run_limit * len(data_sets) + 60, **limits)
-    with cgroups.Group(f"sandbox-{uid}", limits.get("memory", MEMORY_BYTES), limits.get("processes", MAX_PROCESSES)) as group:
+    argv = command(
+        run_dir,
+        data_sets,
+        uid,
+        timeout,
+        run_limit,
+        cpu_seconds=run_limit * len(data_sets) + 60,
+        **limits,
+    )
+    with cgroups.Group(
+        f"sandbox-{uid}",
+        limits.get("memory", MEMORY_BYTES),
+        limits.get("processes", MAX_PROCESSES),
+    ) as group:
         # The worker learns which inherited descriptor is its result channel from its command line.
-        return run_worker(lambda result_fd: [*group.prefix(), *argv, "--result-fd", str(result_fd)], run_limit * len(data_sets) + 60, cwd="/")
+        return run_worker(
+            lambda result_fd: [*group.prefix(), *argv, "--result-fd", str(result_fd)],
+            run_limit * len(data_sets) + 60,
+            cwd="/",
+        )
 
 
 def run_worker(argv_for, max_time: float, **popen) -> Outcome:
@@ -355,15 +527,24 @@ def run_worker(argv_for, max_time: float, **popen) -> Outcome:
     started = time.monotonic()
     try:
         process = subprocess.Popen(
-            argv_for(result_write), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(result_write,), start_new_session=True, **popen,
+            argv_for(result_write),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(result_write,),
+            start_new_session=True,
+            **popen,
         )
     finally:
         os.close(result_write)
     output, result = {}, {}
     readers = [
         threading.Thread(target=_drain, args=(process.stdout, 0, 4096, output), daemon=True),
-        threading.Thread(target=_drain, args=(os.fdopen(result_read, "rb"), RESULT_BYTES, 0, result), daemon=True),
+        threading.Thread(
+            target=_drain,
+            args=(os.fdopen(result_read, "rb"), RESULT_BYTES, 0, result),
+            daemon=True,
+        ),
     ]
     for reader in readers:
         reader.start()
@@ -407,13 +588,28 @@ def check_available() -> None:
     """Raise SandboxUnavailable unless a trivial sandbox starts and sees what it should."""
     bwrap = _tool("bwrap")
     _tool("prlimit"), _tool("setpriv")
-    probe = [bwrap, "--unshare-pid", "--unshare-net", "--die-with-parent", *_system_binds(), "--proc", "/proc", "--dev", "/dev", "/bin/true"]
+    probe = [
+        bwrap,
+        "--unshare-pid",
+        "--unshare-net",
+        "--die-with-parent",
+        *_system_binds(),
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "/bin/true",
+    ]
     try:
         done = subprocess.run(probe, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise SandboxUnavailable(f"bubblewrap could not start a sandbox: {error}") from None
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise SandboxUnavailable(f"bubblewrap could not start a sandbox here ({reason}); user namespaces may be disabled")
+        raise SandboxUnavailable(
+            f"bubblewrap could not start a sandbox here ({reason}); user namespaces may be disabled"
+        )
     if os.geteuid() != 0:
-        raise SandboxUnavailable("the sandbox switches each submission to its own unprivileged user id, which needs root: run `make grade` as root (as CI does)")
+        raise SandboxUnavailable(
+            "the sandbox switches each submission to its own unprivileged user id, which needs root: run `make grade` as root (as CI does)"
+        )

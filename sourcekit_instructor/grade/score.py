@@ -44,12 +44,6 @@ from pathlib import Path
 from sourcekit.checks import KEY_DIR, load_key
 from sourcekit.paths import data_dir
 
-from .expected import Expected, expected_answers
-from .judge import judge_plain
-from .runner import Runner
-from .submissions import display_name, exercise_of, exercise_problems, list_submissions, read_notebook, sha256_of, shown_name, written_answers
-from .variants import make_variant
-
 from .account import (
     RIGHT_ON_BOTH,
     RIGHT_ON_STORED,
@@ -61,6 +55,20 @@ from .account import (
     WRONG_FORM,
     course_variant_seed,
 )
+from .expected import Expected, expected_answers
+from .judge import judge_plain
+from .runner import Runner
+from .submissions import (
+    display_name,
+    exercise_of,
+    exercise_problems,
+    list_submissions,
+    read_notebook,
+    sha256_of,
+    shown_name,
+    written_answers,
+)
+from .variants import make_variant
 
 
 @dataclass
@@ -74,7 +82,9 @@ class Row:
     held: dict = field(default_factory=dict)
     written: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
-    answers: dict = field(default_factory=dict)  # question id -> its exported entry on the stored data (feedback pages)
+    answers: dict = field(
+        default_factory=dict
+    )  # question id -> its exported entry on the stored data (feedback pages)
 
 
 def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner) -> Row:
@@ -85,7 +95,9 @@ def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner
     for index, qid in enumerate(expected.written):
         words = counts[index] if index < len(counts) else 0
         row.written[qid] = f"to grade: {words} words" if words else "blank"
-    (stored, problems), (variant, variant_problems) = runner.run_on(notebook, variables, [data_dir(), runner.variant_data])
+    (stored, problems), (variant, variant_problems) = runner.run_on(
+        notebook, variables, [data_dir(), runner.variant_data]
+    )
     row.problems += problems
     if not stored and not variant:
         row.status = "not graded"
@@ -99,7 +111,11 @@ def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner
     # What went wrong only on the relabelled copy matters where it cost a computation answer; a cell
     # that looks a document up by its stored id for a reading question may fail there at no cost.
     if TYPED_ANSWER in row.held.values() or (variant_problems and not variant):
-        row.problems += [f"on the relabelled copy: {p}" for p in variant_problems if p not in problems and p not in expected.variant_problems]
+        row.problems += [
+            f"on the relabelled copy: {p}"
+            for p in variant_problems
+            if p not in problems and p not in expected.variant_problems
+        ]
     if row.problems:
         row.status = "graded, with problems"
     return row
@@ -119,22 +135,38 @@ def _verdict(question: dict, stored: dict, variant: dict, expected: Expected, pr
     if on_stored.status in ("unanswered", "unreadable", "form"):
         if on_stored.status != "unanswered":
             problems.append(f"{qid}: {on_stored.status}: {on_stored.detail}"[:200])
-        return {"unanswered": UNANSWERED, "unreadable": UNREADABLE, "form": WRONG_FORM}[on_stored.status], False
+        return {"unanswered": UNANSWERED, "unreadable": UNREADABLE, "form": WRONG_FORM}[
+            on_stored.status
+        ], False
     if not on_stored.correct:
         return WRONG, False
     if question.get("graded_on", "variant") == "stored":
         return RIGHT_ON_STORED, True
-    if not expected.variant.get(qid):  # the instructor's solution had no answer there (a warning in the summary)
+    if not expected.variant.get(
+        qid
+    ):  # the instructor's solution had no answer there (a warning in the summary)
         return VARIANT_NOT_CHECKED, True
     on_variant = judge_plain(question, variant.get(question["variable"]), expected.variant[qid])
     if on_variant.correct:
         return RIGHT_ON_BOTH, True
     if on_variant.status != "wrong":
-        problems.append(f"{qid}: on the relabelled copy: {on_variant.status}{': ' + on_variant.detail if on_variant.detail else ''}"[:200])
+        problems.append(
+            f"{qid}: on the relabelled copy: {on_variant.status}{': ' + on_variant.detail if on_variant.detail else ''}"[
+                :200
+            ]
+        )
     return TYPED_ANSWER, False
 
 
-def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: float = 600, jobs=None, sandboxed: bool = True, variant_seed=None):
+def grade_folder(
+    folder: Path,
+    exercise=None,
+    timeout: float = 60,
+    max_time: float = 600,
+    jobs=None,
+    sandboxed: bool = True,
+    variant_seed=None,
+):
     """Grade every ``*.ipynb`` in ``folder``; return (expected per exercise, rows in file-name order, seed).
 
     ``exercise`` is used for notebooks that do not say which exercise they
@@ -163,9 +195,19 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
             continue
         name = exercise_of(notebook) or exercise
         if not name:
-            rows[path] = Row(display_name(path), status="not graded", problems=["cannot tell which exercise this is (its metadata and its answer_checker line are missing): grade it with --exercise NAME"])
+            rows[path] = Row(
+                display_name(path),
+                status="not graded",
+                problems=[
+                    "cannot tell which exercise this is (its metadata and its answer_checker line are missing): grade it with --exercise NAME"
+                ],
+            )
         elif name not in known:
-            rows[path] = Row(display_name(path), status="not graded", problems=[f"there is no exercise {shown_name(name)} (known: {', '.join(known)})"])
+            rows[path] = Row(
+                display_name(path),
+                status="not graded",
+                problems=[f"there is no exercise {shown_name(name)} (known: {', '.join(known)})"],
+            )
         else:
             belongs[path] = name
             notes[path] = exercise_problems(notebook, name, variables_of)
@@ -186,32 +228,63 @@ def grade_folder(folder: Path, exercise=None, timeout: float = 60, max_time: flo
                 os.chmod(Path(root) / name, 0o600)
         expected = {}
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(expected_answers, name, runner, runner.variant_data): name for name in wanted}
+            futures = {
+                pool.submit(expected_answers, name, runner, runner.variant_data): name
+                for name in wanted
+            }
             unanswerable = {}
             for future in concurrent.futures.as_completed(futures):
                 try:
                     expected[futures[future]] = future.result()
-                except Exception as error:  # the instructor's side failing must still give every row
+                except (
+                    Exception
+                ) as error:  # the instructor's side failing must still give every row
                     unanswerable[futures[future]] = f"{type(error).__name__}: {str(error)[:200]}"
             graded = {}
             for path, name in belongs.items():
                 if name in unanswerable:
-                    rows[path] = Row(display_name(path), exercise=name, status="not graded", problems=[f"the grader could not work out the right answers of {name!r}: {unanswerable[name]}"])
+                    rows[path] = Row(
+                        display_name(path),
+                        exercise=name,
+                        status="not graded",
+                        problems=[
+                            f"the grader could not work out the right answers of {name!r}: {unanswerable[name]}"
+                        ],
+                    )
                 else:
-                    graded[pool.submit(_read_and_grade, path, before[path], name, expected[name], runner, notes[path])] = path
+                    graded[
+                        pool.submit(
+                            _read_and_grade,
+                            path,
+                            before[path],
+                            name,
+                            expected[name],
+                            runner,
+                            notes[path],
+                        )
+                    ] = path
             for future, path in graded.items():
                 rows[path] = future.result()
     for path in paths:
         if before[path] is not None and sha256_of(path) != before[path]:
-            rows[path].problems.append("WARNING: the submitted file changed or vanished while it was being graded")
+            rows[path].problems.append(
+                "WARNING: the submitted file changed or vanished while it was being graded"
+            )
     return expected, [rows[path] for path in paths], seed
 
 
-def _read_and_grade(path: Path, fingerprint, name: str, expected: Expected, runner: Runner, notes: list) -> Row:
+def _read_and_grade(
+    path: Path, fingerprint, name: str, expected: Expected, runner: Runner, notes: list
+) -> Row:
     """One grading job: read the notebook again, grade it, let it go (only the row is kept)."""
     notebook, problem = read_notebook(path)
     if problem or sha256_of(path) != fingerprint:
-        return Row(display_name(path), exercise=name, status="not graded", problems=[problem or "WARNING: the submitted file changed while it was being graded"])
+        return Row(
+            display_name(path),
+            exercise=name,
+            status="not graded",
+            problems=[problem or "WARNING: the submitted file changed while it was being graded"],
+        )
     row = _guarded(grade_one, path, notebook, name, expected, runner)
     del notebook
     _give_memory_back()
@@ -234,8 +307,15 @@ def _give_memory_back() -> None:
 def _guarded(grade, path, notebook, name, expected, runner) -> Row:
     try:
         return grade(path, notebook, name, expected, runner)
-    except Exception as error:  # a grader bug on one submission is that submission's row, not a crash
-        return Row(display_name(path), exercise=name, status="not graded", problems=[f"grading failed: {type(error).__name__}: {str(error)[:160]}"])
+    except (
+        Exception
+    ) as error:  # a grader bug on one submission is that submission's row, not a crash
+        return Row(
+            display_name(path),
+            exercise=name,
+            status="not graded",
+            problems=[f"grading failed: {type(error).__name__}: {str(error)[:160]}"],
+        )
 
 
 def _known_exercises() -> list:

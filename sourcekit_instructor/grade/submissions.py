@@ -27,7 +27,9 @@ def one_line(text) -> str:
     and bytes of a file name that are not UTF-8 as ``\\xe9``.
     """
     text = str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") else c for c in text)
+    return "".join(
+        repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") else c for c in text
+    )
 
 
 def display_name(path: Path) -> str:
@@ -43,9 +45,16 @@ def not_a_file(path: Path):
         return f"not graded: the entry could not be read ({error.strerror})"
     if stat.S_ISREG(mode):
         return None
-    what = {stat.S_ISLNK: "a symbolic link (links are not followed: submit the notebook itself)", stat.S_ISDIR: "a folder, not a notebook file",
-            stat.S_ISFIFO: "a named pipe (FIFO), not a file", stat.S_ISSOCK: "a socket, not a file"}
-    return "not graded: " + next((words for test, words in what.items() if test(mode)), "a device or other special file, not a notebook file")
+    what = {
+        stat.S_ISLNK: "a symbolic link (links are not followed: submit the notebook itself)",
+        stat.S_ISDIR: "a folder, not a notebook file",
+        stat.S_ISFIFO: "a named pipe (FIFO), not a file",
+        stat.S_ISSOCK: "a socket, not a file",
+    }
+    return "not graded: " + next(
+        (words for test, words in what.items() if test(mode)),
+        "a device or other special file, not a notebook file",
+    )
 
 
 def _read_regular(path: Path, cap: int) -> bytes:
@@ -94,16 +103,24 @@ def read_notebook(path: Path):
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
-        return None, f"not a notebook: the file is not valid JSON ({error.msg}, line {error.lineno}, column {error.colno}); it may be cut short or damaged"
+        return (
+            None,
+            f"not a notebook: the file is not valid JSON ({error.msg}, line {error.lineno}, column {error.colno}); it may be cut short or damaged",
+        )
     except RecursionError:
         return None, "not a notebook: the JSON is nested too deeply"
     if not isinstance(notebook, dict):
         return None, "not a notebook: the JSON is not an object"
     if notebook.get("nbformat") == 3 or "worksheets" in notebook:
         try:
-            notebook = json.loads(nbformat.writes(nbformat.convert(nbformat.reads(text, as_version=3), 4)))
+            notebook = json.loads(
+                nbformat.writes(nbformat.convert(nbformat.reads(text, as_version=3), 4))
+            )
         except Exception as error:
-            return None, f"an old (nbformat 3) notebook that could not be converted: {type(error).__name__}"
+            return (
+                None,
+                f"an old (nbformat 3) notebook that could not be converted: {type(error).__name__}",
+            )
     if not isinstance(notebook.get("cells"), list):
         return None, "not a notebook: the JSON has no list of cells"
     if not notebook["cells"]:
@@ -128,7 +145,11 @@ def exercise_claims(notebook: dict):
     is one of the known exercises (:func:`exercise_of`).
     """
     metadata = notebook.get("metadata", {})
-    named = (metadata.get("sourcekit") or {}).get("exercise") if isinstance(metadata, dict) and isinstance(metadata.get("sourcekit"), dict) else None
+    named = (
+        (metadata.get("sourcekit") or {}).get("exercise")
+        if isinstance(metadata, dict) and isinstance(metadata.get("sourcekit"), dict)
+        else None
+    )
     named = named if isinstance(named, str) and named else None
     checker = None
     for cell in notebook["cells"]:
@@ -154,8 +175,14 @@ def shown_name(name: str, limit: int = 40) -> str:
 
 def answers_set(notebook: dict, variables) -> int:
     """How many of ``variables`` the notebook's code cells assign (a line ``name = ...``)."""
-    code = "\n".join(cell_source(cell) for cell in notebook["cells"] if cell.get("cell_type") == "code")
-    return sum(1 for name in variables if re.search(rf"^\s*{re.escape(name)}\s*=(?!=)", code, flags=re.MULTILINE))
+    code = "\n".join(
+        cell_source(cell) for cell in notebook["cells"] if cell.get("cell_type") == "code"
+    )
+    return sum(
+        1
+        for name in variables
+        if re.search(rf"^\s*{re.escape(name)}\s*=(?!=)", code, flags=re.MULTILINE)
+    )
 
 
 def exercise_problems(notebook: dict, name: str, variables_of: dict) -> list:
@@ -169,12 +196,20 @@ def exercise_problems(notebook: dict, name: str, variables_of: dict) -> list:
     problems = []
     named, checker = exercise_claims(notebook)
     if named and checker and named != checker:
-        problems.append(f"its metadata names exercise {shown_name(named)} but its answer_checker line names {shown_name(checker)}; graded as {name!r}")
+        problems.append(
+            f"its metadata names exercise {shown_name(named)} but its answer_checker line names {shown_name(checker)}; graded as {name!r}"
+        )
     if not answers_set(notebook, variables_of.get(name, ())):
-        counts = {other: answers_set(notebook, variables) for other, variables in variables_of.items() if other != name}
+        counts = {
+            other: answers_set(notebook, variables)
+            for other, variables in variables_of.items()
+            if other != name
+        }
         best = max(counts, key=counts.get, default=None)
         if best and counts[best]:
-            problems.append(f"it says it is exercise {name!r}, but its cells set none of {name!r}'s answers and {counts[best]} of {best!r}'s: the wrong notebook, or an edited exercise name? Graded as {name!r}")
+            problems.append(
+                f"it says it is exercise {name!r}, but its cells set none of {name!r}'s answers and {counts[best]} of {best!r}'s: the wrong notebook, or an edited exercise name? Graded as {name!r}"
+            )
     return problems
 
 
@@ -182,8 +217,16 @@ def written_answers(notebook: dict) -> list:
     """Word counts of the written-answer cells, in order (0 if still the placeholder)."""
     counts = []
     for cell in notebook["cells"]:
-        tags = (cell.get("metadata") or {}).get("tags") or [] if isinstance(cell.get("metadata"), dict) else []
-        if cell.get("cell_type") == "markdown" and isinstance(tags, list) and "otter_answer_cell" in tags:
+        tags = (
+            (cell.get("metadata") or {}).get("tags") or []
+            if isinstance(cell.get("metadata"), dict)
+            else []
+        )
+        if (
+            cell.get("cell_type") == "markdown"
+            and isinstance(tags, list)
+            and "otter_answer_cell" in tags
+        ):
             text = cell_source(cell).replace(WRITTEN_PLACEHOLDER, "")
             counts.append(len(text.split()))
     return counts
@@ -198,7 +241,10 @@ def list_submissions(folder: Path) -> list:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder of submissions")
-    paths = sorted((p for p in folder.iterdir() if p.name.lower().endswith(".ipynb")), key=lambda p: os.fsencode(p.name))
+    paths = sorted(
+        (p for p in folder.iterdir() if p.name.lower().endswith(".ipynb")),
+        key=lambda p: os.fsencode(p.name),
+    )
     if not paths:
         raise FileNotFoundError(f"no .ipynb files in {folder}")
     return paths
@@ -206,4 +252,6 @@ def list_submissions(folder: Path) -> list:
 
 def other_files(folder: Path) -> list:
     """Names (one line each) of the folder's entries that are not named ``*.ipynb``: listed in the summary, not graded."""
-    return sorted(display_name(p) for p in Path(folder).iterdir() if not p.name.lower().endswith(".ipynb"))
+    return sorted(
+        display_name(p) for p in Path(folder).iterdir() if not p.name.lower().endswith(".ipynb")
+    )

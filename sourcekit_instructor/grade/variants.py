@@ -67,7 +67,11 @@ def all_derangements(items) -> list:
     import itertools
 
     items = list(items)
-    return [dict(zip(items, order)) for order in itertools.permutations(items) if all(a != b for a, b in zip(items, order))]
+    return [
+        dict(zip(items, order))
+        for order in itertools.permutations(items)
+        if all(a != b for a, b in zip(items, order))
+    ]
 
 
 def _relabel_list(cell: str, relabel: dict) -> str:
@@ -107,8 +111,14 @@ def make_variant(source: Path, destination: Path, seed: int, relabel: dict = Non
         kinds = {column.name: column.kind for column in table.columns}
         for position, name in enumerate(header):
             values = [row[position] for row in rows if position < len(row)]
-            holds_id_lists = kinds.get(name) == "text" and values and all(
-                not v.strip() or (_ID_LIST.fullmatch(v) and all(p.strip() in known for p in v.split(";"))) for v in values
+            holds_id_lists = (
+                kinds.get(name) == "text"
+                and values
+                and all(
+                    not v.strip()
+                    or (_ID_LIST.fullmatch(v) and all(p.strip() in known for p in v.split(";")))
+                    for v in values
+                )
             )
             if kinds.get(name) == "source_id":
                 for row in rows:
@@ -121,7 +131,9 @@ def make_variant(source: Path, destination: Path, seed: int, relabel: dict = Non
         numbered = [_NUMBERED_ID.fullmatch(row[position]) for row in rows]
         if rows and all(numbered) and len({m.group(1) for m in numbered}) == 1:
             width = max(len(m.group(2)) for m in numbered)
-            new_ids = [f"{numbered[0].group(1)}{number:0{width}d}" for number in range(1, len(rows) + 1)]
+            new_ids = [
+                f"{numbered[0].group(1)}{number:0{width}d}" for number in range(1, len(rows) + 1)
+            ]
             rng.shuffle(new_ids)
             for row, new_id in zip(rows, new_ids):
                 row[position] = new_id
@@ -129,5 +141,7 @@ def make_variant(source: Path, destination: Path, seed: int, relabel: dict = Non
         _write(destination / table.file, header, rows)
     for extra in source.iterdir():  # anything else in data/ (a README, say) comes along unchanged
         if not (destination / extra.name).exists():
-            (shutil.copytree if extra.is_dir() else shutil.copyfile)(extra, destination / extra.name)
+            (shutil.copytree if extra.is_dir() else shutil.copyfile)(
+                extra, destination / extra.name
+            )
     return relabel

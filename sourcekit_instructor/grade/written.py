@@ -22,7 +22,9 @@ from ..masters import _raw_config, read_master
 from .submissions import WRITTEN_PLACEHOLDER, cell_source, read_notebook
 
 #: A rubric line: ``- **2 points: label**`` or ``- **1 point: label** rest``, the text going on below.
-_CRITERION = re.compile(r"^- \*\*(?P<points>\d+(?:\.\d+)?) points?:\s*(?P<label>[^*]+?)\*\*:?\s*(?P<rest>.*)$")
+_CRITERION = re.compile(
+    r"^- \*\*(?P<points>\d+(?:\.\d+)?) points?:\s*(?P<label>[^*]+?)\*\*:?\s*(?P<rest>.*)$"
+)
 
 
 def written_texts(notebook: dict) -> list:
@@ -31,7 +33,11 @@ def written_texts(notebook: dict) -> list:
     for cell in notebook["cells"]:
         metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         tags = metadata.get("tags") or []
-        if cell.get("cell_type") == "markdown" and isinstance(tags, list) and "otter_answer_cell" in tags:
+        if (
+            cell.get("cell_type") == "markdown"
+            and isinstance(tags, list)
+            and "otter_answer_cell" in tags
+        ):
             texts.append(cell_source(cell).replace(WRITTEN_PLACEHOLDER, "").strip())
     return texts
 
@@ -74,7 +80,9 @@ def parse_rubric(markdown: str):
     for line in markdown.splitlines():
         match = _CRITERION.match(line)
         if match:
-            current = Criterion(match["label"].strip().rstrip(":"), float(match["points"]), match["rest"].strip())
+            current = Criterion(
+                match["label"].strip().rstrip(":"), float(match["points"]), match["rest"].strip()
+            )
             criteria.append(current)
             in_model = False
         elif line.startswith("**Model answer.**"):
@@ -109,7 +117,15 @@ def rubrics_of(exercise: str, masters_dir=None) -> dict:
             elif block.cell_type == "markdown":
                 (solution if inside else prompt).append(block.source)
         criteria, model = parse_rubric("\n\n".join(solution))
-        found[str(config["name"])] = Rubric(exercise, str(config["name"]), float(config.get("points", 1)), str(config.get("move", "")), "\n\n".join(prompt).strip(), criteria, model)
+        found[str(config["name"])] = Rubric(
+            exercise,
+            str(config["name"]),
+            float(config.get("points", 1)),
+            str(config.get("move", "")),
+            "\n\n".join(prompt).strip(),
+            criteria,
+            model,
+        )
     return found
 
 
@@ -137,7 +153,16 @@ def collect_written(folder: Path, rows, expected_by_exercise: dict, identity: st
         del notebook  # one parsed notebook at a time, never the last one beside the next
         for index, qid in enumerate(expected.written):
             text = texts[index] if index < len(texts) else ""
-            records.append({"submission": row.submission, "student": student_of(row.submission, identity), "exercise": row.exercise, "question": qid, "text": text, "words": len(text.split())})
+            records.append(
+                {
+                    "submission": row.submission,
+                    "student": student_of(row.submission, identity),
+                    "exercise": row.exercise,
+                    "question": qid,
+                    "text": text,
+                    "words": len(text.split()),
+                }
+            )
     return records
 
 
@@ -148,18 +173,24 @@ def written_answers_path(out: Path) -> Path:
 
 
 def write_written_answers(records: list, path: Path) -> None:
-    Path(path).write_text(json.dumps({"answers": records}, ensure_ascii=False, indent=1), encoding="utf-8")
+    Path(path).write_text(
+        json.dumps({"answers": records}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 def read_written_answers(path: Path) -> list:
     """The records ``make grade`` wrote; a clear error if the file is missing or not ours."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run `make grade SUBMISSIONS=folder` first (it writes the written answers beside the gradebook)")
+        raise FileNotFoundError(
+            f"{path} does not exist: run `make grade SUBMISSIONS=folder` first (it writes the written answers beside the gradebook)"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         answers = data["answers"]
-        assert isinstance(answers, list) and all({"submission", "exercise", "question", "text"} <= set(a) for a in answers)
+        assert isinstance(answers, list) and all(
+            {"submission", "exercise", "question", "text"} <= set(a) for a in answers
+        )
     except (ValueError, KeyError, TypeError, AssertionError):
         raise ValueError(f"{path} is not a written-answers file made by `make grade`") from None
     return answers

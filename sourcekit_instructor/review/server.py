@@ -31,14 +31,13 @@ import json
 import re
 import sys
 import threading
-from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ..masters import GenerationError
 from ..grade.written import read_written_answers, rubrics_of, written_answers_path
+from ..masters import GenerationError
 from .similar import flag_answers
 from .store import GradeStore, points_of, review_db_path
 
@@ -80,10 +79,26 @@ class Review:
     def questions(self) -> list:
         grades = self.store.all()
         out = []
-        for key in sorted(self.by_question, key=lambda k: (k.split("/")[0], _natural(k.split("/")[1]))):
+        for key in sorted(
+            self.by_question, key=lambda k: (k.split("/")[0], _natural(k.split("/")[1]))
+        ):
             rubric, records = self.rubrics[key], self.by_question[key]
-            graded = sum(1 for r in records if grades.get((r["submission"], rubric.question), {}).get("graded"))
-            out.append({"key": key, "exercise": rubric.exercise, "question": rubric.question, "points": rubric.points, "move": rubric.move, "answers": len(records), "graded": graded})
+            graded = sum(
+                1
+                for r in records
+                if grades.get((r["submission"], rubric.question), {}).get("graded")
+            )
+            out.append(
+                {
+                    "key": key,
+                    "exercise": rubric.exercise,
+                    "question": rubric.question,
+                    "points": rubric.points,
+                    "move": rubric.move,
+                    "answers": len(records),
+                    "graded": graded,
+                }
+            )
         return out
 
     def flags(self, key: str) -> dict:
@@ -97,8 +112,12 @@ class Review:
 
                         self.documents = source_texts()
                 records = self.by_question[key]
-                texts = {self.answer_id(r["submission"], key): r["text"] for r in records if r["text"]}
-                self._flags[key] = flag_answers(texts, self.rubrics[key].model_answer, self.documents)
+                texts = {
+                    self.answer_id(r["submission"], key): r["text"] for r in records if r["text"]
+                }
+                self._flags[key] = flag_answers(
+                    texts, self.rubrics[key].model_answer, self.documents
+                )
             return self._flags[key]
 
     def warm(self) -> None:
@@ -109,18 +128,35 @@ class Review:
     def question(self, key: str, reveal: bool) -> dict:
         rubric, records = self.rubrics[key], self.by_question[key]
         flags = self.flags(key)
-        labels = {self.answer_id(r["submission"], key): f"Answer {n}" for n, r in enumerate(records, 1)}
+        labels = {
+            self.answer_id(r["submission"], key): f"Answer {n}" for n, r in enumerate(records, 1)
+        }
         grades = self.store.all()  # one query, not one per answer
         empty = {"criteria": [], "adjust": 0.0, "comment": "", "graded": False}
         answers = []
         for n, record in enumerate(records, 1):
             answer_id = self.answer_id(record["submission"], key)
             grade = grades.get((record["submission"], rubric.question), empty)
-            entry = {"id": answer_id, "label": f"Answer {n}", "text": record["text"], "words": len(record["text"].split()), "grade": grade,
-                     "points": points_of([c.points for c in rubric.criteria], grade["criteria"], grade["adjust"], rubric.points),
-                     "flags": [{**f, "other": labels.get(f["other"])} for f in flags.get(answer_id, [])]}
+            entry = {
+                "id": answer_id,
+                "label": f"Answer {n}",
+                "text": record["text"],
+                "words": len(record["text"].split()),
+                "grade": grade,
+                "points": points_of(
+                    [c.points for c in rubric.criteria],
+                    grade["criteria"],
+                    grade["adjust"],
+                    rubric.points,
+                ),
+                "flags": [
+                    {**f, "other": labels.get(f["other"])} for f in flags.get(answer_id, [])
+                ],
+            }
             if reveal:
-                entry["name"] = record["submission"] + (f" (student {record['student']})" if record.get("student") else "")
+                entry["name"] = record["submission"] + (
+                    f" (student {record['student']})" if record.get("student") else ""
+                )
             answers.append(entry)
         return {"key": key, "rubric": rubric.as_dict(), "answers": answers}
 
@@ -133,7 +169,18 @@ class Review:
             if answer_id not in wanted:
                 continue
             grade = self.store.update(record["submission"], rubric.question, **change)
-            changed.append({"id": answer_id, "grade": grade, "points": points_of([c.points for c in rubric.criteria], grade["criteria"], grade["adjust"], rubric.points)})
+            changed.append(
+                {
+                    "id": answer_id,
+                    "grade": grade,
+                    "points": points_of(
+                        [c.points for c in rubric.criteria],
+                        grade["criteria"],
+                        grade["adjust"],
+                        rubric.points,
+                    ),
+                }
+            )
         return changed
 
 
@@ -152,7 +199,9 @@ def _read_change(body: dict, rubric) -> dict:
     if "adjust" in body:
         adjust = float(body["adjust"])
         if not -rubric.points <= adjust <= rubric.points:
-            raise ValueError(f"an adjustment is between -{rubric.points:g} and {rubric.points:g} points")
+            raise ValueError(
+                f"an adjustment is between -{rubric.points:g} and {rubric.points:g} points"
+            )
         change["adjust"] = adjust
     for field in ("comment", "add_comment"):
         if field in body:
@@ -169,7 +218,9 @@ def make_handler(review: Review, port_holder: dict):
         server_version = "review"
         sys_version = ""
 
-        def log_message(self, format, *args):  # quiet: the terminal shows only the address and errors
+        def log_message(
+            self, format, *args
+        ):  # quiet: the terminal shows only the address and errors
             pass
 
         def _allowed_host(self) -> bool:
@@ -183,7 +234,10 @@ def make_handler(review: Review, port_holder: dict):
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("Referrer-Policy", "no-referrer")
-            self.send_header("Content-Security-Policy", "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'")
+            self.send_header(
+                "Content-Security-Policy",
+                "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
+            )
             self.end_headers()
             self.wfile.write(body)
 
@@ -192,7 +246,9 @@ def make_handler(review: Review, port_holder: dict):
 
         def do_GET(self):
             if not self._allowed_host():
-                return self._json(HTTPStatus.FORBIDDEN, {"error": "this server answers on 127.0.0.1 only"})
+                return self._json(
+                    HTTPStatus.FORBIDDEN, {"error": "this server answers on 127.0.0.1 only"}
+                )
             url = urlsplit(self.path)
             query = parse_qs(url.query)
             if url.path == "/":
@@ -202,16 +258,27 @@ def make_handler(review: Review, port_holder: dict):
             if url.path == "/api/question":
                 key = (query.get("key") or [""])[0]
                 if key not in review.by_question:
-                    return self._json(HTTPStatus.NOT_FOUND, {"error": f"no written question {key!r}"})
-                return self._json(HTTPStatus.OK, review.question(key, (query.get("reveal") or ["0"])[0] == "1"))
+                    return self._json(
+                        HTTPStatus.NOT_FOUND, {"error": f"no written question {key!r}"}
+                    )
+                return self._json(
+                    HTTPStatus.OK, review.question(key, (query.get("reveal") or ["0"])[0] == "1")
+                )
             return self._json(HTTPStatus.NOT_FOUND, {"error": "not found"})
 
         def do_POST(self):
             port = port_holder["port"]
             origin = self.headers.get("Origin")
-            if not self._allowed_host() or (origin and origin not in (f"http://127.0.0.1:{port}", f"http://localhost:{port}")):
-                return self._json(HTTPStatus.FORBIDDEN, {"error": "changes come from the grading page only"})
-            if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json" or urlsplit(self.path).path != "/api/grade":
+            if not self._allowed_host() or (
+                origin and origin not in (f"http://127.0.0.1:{port}", f"http://localhost:{port}")
+            ):
+                return self._json(
+                    HTTPStatus.FORBIDDEN, {"error": "changes come from the grading page only"}
+                )
+            if (
+                self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json"
+                or urlsplit(self.path).path != "/api/grade"
+            ):
                 return self._json(HTTPStatus.BAD_REQUEST, {"error": "POST JSON to /api/grade"})
             length = int(self.headers.get("Content-Length") or 0)
             if not 0 < length <= MAX_BODY:
@@ -238,9 +305,22 @@ def serve(review: Review, port: int) -> ThreadingHTTPServer:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sourcekit_instructor.review", description="Grade the written answers of a grading run, one question at a time, in the browser (127.0.0.1 only).")
-    parser.add_argument("--out", type=Path, default=Path("gradebook.csv"), help="the gradebook `make grade` wrote (default gradebook.csv): the written answers and the grades file are beside it")
-    parser.add_argument("--port", type=int, default=8766, help="port on 127.0.0.1 (default 8766; 0 picks a free one)")
+    parser = argparse.ArgumentParser(
+        prog="python -m sourcekit_instructor.review",
+        description="Grade the written answers of a grading run, one question at a time, in the browser (127.0.0.1 only).",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("gradebook.csv"),
+        help="the gradebook `make grade` wrote (default gradebook.csv): the written answers and the grades file are beside it",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8766,
+        help="port on 127.0.0.1 (default 8766; 0 picks a free one)",
+    )
     args = parser.parse_args(argv)
     try:
         review = Review(written_answers_path(args.out), review_db_path(args.out))
@@ -248,16 +328,25 @@ def main(argv=None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not review.by_question:
-        print(f"error: {written_answers_path(args.out)} holds no answer to a written question", file=sys.stderr)
+        print(
+            f"error: {written_answers_path(args.out)} holds no answer to a written question",
+            file=sys.stderr,
+        )
         return 2
     try:
         server = serve(review, args.port)
     except OSError as error:
-        print(f"error: cannot listen on 127.0.0.1:{args.port} ({error.strerror}); choose another with PORT=...", file=sys.stderr)
+        print(
+            f"error: cannot listen on 127.0.0.1:{args.port} ({error.strerror}); choose another with PORT=...",
+            file=sys.stderr,
+        )
         return 2
     port = server.server_address[1]
     threading.Thread(target=review.warm, name="similarity-flags", daemon=True).start()
-    print(f"Grading view on http://127.0.0.1:{port}/ (grades saved as you go in {review.store.path}); Ctrl-C stops it.", flush=True)
+    print(
+        f"Grading view on http://127.0.0.1:{port}/ (grades saved as you go in {review.store.path}); Ctrl-C stops it.",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

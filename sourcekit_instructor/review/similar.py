@@ -41,7 +41,11 @@ def quoted_spans(text: str) -> list:
 
 def _unquoted_words(text: str, start: int, end: int, spans) -> int:
     """How many words of ``text[start:end]`` stand outside every quotation."""
-    return sum(1 for w in words(text[start:end]) if not any(s <= start + w.start and start + w.end <= e for s, e in spans))
+    return sum(
+        1
+        for w in words(text[start:end])
+        if not any(s <= start + w.start and start + w.end <= e for s, e in spans)
+    )
 
 
 def _grams(text: str, n: int) -> set:
@@ -49,7 +53,9 @@ def _grams(text: str, n: int) -> set:
     return {tuple(forms[i : i + n]) for i in range(len(forms) - n + 1)}
 
 
-def flag_answers(answers: dict, model_answer: str = "", documents=None, min_words: int = MIN_WORDS) -> dict:
+def flag_answers(
+    answers: dict, model_answer: str = "", documents=None, min_words: int = MIN_WORDS
+) -> dict:
     """{answer key: [flag]} for every answer sharing an unquoted passage of ``min_words``+ words.
 
     ``answers`` maps an opaque key to the answer's text; ``documents`` maps a
@@ -85,8 +91,19 @@ def flag_answers(answers: dict, model_answer: str = "", documents=None, min_word
             for passage in shared_passages(text, other_text, min_words=min_words):
                 if _unquoted_words(text, passage.start_a, passage.end_a, spans) < min_words:
                     continue  # quoted in this answer: what the course asks for
-                label = {"answer": "another answer", "model": "the model answer", "document": f"document {other}"}[kind]
-                found.append({"with": label, "other": other if kind == "answer" else None, "words": passage.words, "passage": passage.text_a})
+                label = {
+                    "answer": "another answer",
+                    "model": "the model answer",
+                    "document": f"document {other}",
+                }[kind]
+                found.append(
+                    {
+                        "with": label,
+                        "other": other if kind == "answer" else None,
+                        "words": passage.words,
+                        "passage": passage.text_a,
+                    }
+                )
                 break  # the longest passage per partner is enough to show
         if found:
             flags[key] = sorted(found, key=lambda f: -f["words"])

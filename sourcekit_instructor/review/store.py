@@ -42,7 +42,9 @@ def review_db_path(out: Path) -> Path:
 
 def points_of(criteria_points: list, ticked, adjust: float, possible: float) -> float:
     """Ticked criteria's points plus the adjustment, between 0 and the question's points."""
-    raw = sum(criteria_points[i] for i in set(ticked) if 0 <= i < len(criteria_points)) + (adjust or 0)
+    raw = sum(criteria_points[i] for i in set(ticked) if 0 <= i < len(criteria_points)) + (
+        adjust or 0
+    )
     return max(0.0, min(float(possible), float(raw)))
 
 
@@ -72,22 +74,46 @@ class GradeStore:
 
     def set_shuffle_seed(self, seed: str) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('shuffle_seed', ?)", (str(seed),))
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('shuffle_seed', ?)", (str(seed),)
+            )
 
     def get(self, submission: str, question: str) -> dict:
         with self._lock:
-            found = self._db.execute("SELECT criteria, adjust, comment, graded FROM grades WHERE submission=? AND question=?", (submission, question)).fetchone()
+            found = self._db.execute(
+                "SELECT criteria, adjust, comment, graded FROM grades WHERE submission=? AND question=?",
+                (submission, question),
+            ).fetchone()
         if not found:
             return {"criteria": [], "adjust": 0.0, "comment": "", "graded": False}
-        return {"criteria": json.loads(found[0]), "adjust": found[1], "comment": found[2], "graded": bool(found[3])}
+        return {
+            "criteria": json.loads(found[0]),
+            "adjust": found[1],
+            "comment": found[2],
+            "graded": bool(found[3]),
+        }
 
     def all(self) -> dict:
         """{(submission, question): grade} for every grade entered."""
         with self._lock:
-            rows = self._db.execute("SELECT submission, question, criteria, adjust, comment, graded FROM grades").fetchall()
-        return {(s, q): {"criteria": json.loads(c), "adjust": a, "comment": m, "graded": bool(g)} for s, q, c, a, m, g in rows}
+            rows = self._db.execute(
+                "SELECT submission, question, criteria, adjust, comment, graded FROM grades"
+            ).fetchall()
+        return {
+            (s, q): {"criteria": json.loads(c), "adjust": a, "comment": m, "graded": bool(g)}
+            for s, q, c, a, m, g in rows
+        }
 
-    def update(self, submission: str, question: str, criteria=None, adjust=None, comment=None, tick=None, add_comment=None) -> dict:
+    def update(
+        self,
+        submission: str,
+        question: str,
+        criteria=None,
+        adjust=None,
+        comment=None,
+        tick=None,
+        add_comment=None,
+    ) -> dict:
         """Change what is given and keep the rest.
 
         ``tick=(index, True/False)`` sets one criterion; ``add_comment`` adds a
@@ -95,8 +121,15 @@ class GradeStore:
         to several answers never wipes what one of them already had).
         """
         with self._lock:
-            found = self._db.execute("SELECT criteria, adjust, comment FROM grades WHERE submission=? AND question=?", (submission, question)).fetchone()
-            current = {"criteria": json.loads(found[0]), "adjust": found[1], "comment": found[2]} if found else {"criteria": [], "adjust": 0.0, "comment": ""}
+            found = self._db.execute(
+                "SELECT criteria, adjust, comment FROM grades WHERE submission=? AND question=?",
+                (submission, question),
+            ).fetchone()
+            current = (
+                {"criteria": json.loads(found[0]), "adjust": found[1], "comment": found[2]}
+                if found
+                else {"criteria": [], "adjust": 0.0, "comment": ""}
+            )
             if criteria is not None:
                 current["criteria"] = sorted({int(i) for i in criteria})
             if tick is not None:
@@ -109,9 +142,18 @@ class GradeStore:
             if comment is not None:
                 current["comment"] = str(comment)
             if add_comment and str(add_comment).strip() not in current["comment"]:
-                current["comment"] = (current["comment"].rstrip() + "\n\n" + str(add_comment).strip()).strip()
+                current["comment"] = (
+                    current["comment"].rstrip() + "\n\n" + str(add_comment).strip()
+                ).strip()
             self._db.execute(
                 "INSERT OR REPLACE INTO grades (submission, question, criteria, adjust, comment, graded, updated) VALUES (?, ?, ?, ?, ?, 1, ?)",
-                (submission, question, json.dumps(current["criteria"]), current["adjust"], current["comment"], time.time()),
+                (
+                    submission,
+                    question,
+                    json.dumps(current["criteria"]),
+                    current["adjust"],
+                    current["comment"],
+                    time.time(),
+                ),
             )
         return {**current, "graded": True}

@@ -49,22 +49,38 @@ NOOP_SECONDS_MAX = 3.0
 WIDGET_SCRIPT = "_static/widgets/embed.js"
 
 #: What a scratch copy leaves out (the vendored node_modules is linked, not copied).
-IGNORED = shutil.ignore_patterns(".git", ".venv", "_build", "node_modules", ".pytest_cache", ".jupyter_cache", "__pycache__")
+IGNORED = shutil.ignore_patterns(
+    ".git", ".venv", "_build", "node_modules", ".pytest_cache", ".jupyter_cache", "__pycache__"
+)
 
 
 class BenchError(RuntimeError):
     """A step of the benchmark failed; the message says which and why."""
 
 
-def run(command: list, cwd: Path, env: dict | None = None, check: bool = True) -> tuple[float, str]:
+def run(
+    command: list, cwd: Path, env: dict | None = None, check: bool = True
+) -> tuple[float, str]:
     """Run a command; return (seconds, combined output)."""
     start = time.perf_counter()
-    result = subprocess.run([str(c) for c in command], cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     output = result.stdout + result.stderr
     if check and result.returncode != 0:
-        tail = "\n".join(line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or "Error" in line)[-3000:]
-        raise BenchError(f"`{' '.join(str(c) for c in command)}` failed (exit {result.returncode}) in {cwd}:\n{tail or output[-3000:]}")
+        tail = "\n".join(
+            line
+            for line in output.splitlines()
+            if "WARNING" in line or "ERROR" in line or "Error" in line
+        )[-3000:]
+        raise BenchError(
+            f"`{' '.join(str(c) for c in command)}` failed (exit {result.returncode}) in {cwd}:\n{tail or output[-3000:]}"
+        )
     return seconds, output
 
 
@@ -78,15 +94,22 @@ def scratch_copy(root: Path, name: str) -> Path:
     return copy
 
 
-def build(project: Path, output: Path, *extra: str, env: dict | None = None, strict: bool = True) -> tuple[float, str]:
+def build(
+    project: Path, output: Path, *extra: str, env: dict | None = None, strict: bool = True
+) -> tuple[float, str]:
     flags = ["-W", "-n", "--keep-going"] if strict else []
-    return run([JUPYTER_BOOK, "build", project, *flags, *extra, "--path-output", output], cwd=project, env=env)
+    return run(
+        [JUPYTER_BOOK, "build", project, *flags, *extra, "--path-output", output],
+        cwd=project,
+        env=env,
+    )
 
 
 def executions(log: str) -> dict:
     """How many notebooks a build ran, and how many it took from the cache."""
     return {
-        "executed": len(re.findall(r"Executed notebook in", log)) + sum(int(n) for n in re.findall(r"executing (\d+) notebooks", log)),
+        "executed": len(re.findall(r"Executed notebook in", log))
+        + sum(int(n) for n in re.findall(r"executing (\d+) notebooks", log)),
         "cached": len(re.findall(r"Using cached notebook", log)),
     }
 
@@ -180,13 +203,18 @@ def page_weights(html_root: Path) -> list[dict]:
     rows = []
     for page in sorted(html_root.rglob("*.html")):
         relative = page.relative_to(html_root).as_posix()
-        if relative.split("/")[0] in ("_static", "_sources", "_images") or relative == "index.html":
+        if (
+            relative.split("/")[0] in ("_static", "_sources", "_images")
+            or relative == "index.html"
+        ):
             continue
         text = page.read_text(encoding="utf-8")
         parser = ImageSources()
         parser.feed(text)
         # Images in <img> tags, and those the page's widgets show (named inside the widget state).
-        sources = {src for src in parser.sources if not src.startswith("data:") and "://" not in src}
+        sources = {
+            src for src in parser.sources if not src.startswith("data:") and "://" not in src
+        }
         sources |= set(re.findall(r"(?:\.\./)*_images/[\w.-]+\.(?:png|jpe?g|gif|svg)", text))
         image_bytes = 0
         for src in sources:
@@ -194,7 +222,9 @@ def page_weights(html_root: Path) -> list[dict]:
             if image.is_file() and "_static" not in image.parts:
                 image_bytes += image.stat().st_size
         has_widgets = "application/vnd.jupyter.widget-state+json" in text
-        loads_manager = any(src.split("?")[0].endswith(WIDGET_SCRIPT.split("/", 1)[1]) for src in parser.scripts)
+        loads_manager = any(
+            src.split("?")[0].endswith(WIDGET_SCRIPT.split("/", 1)[1]) for src in parser.scripts
+        )
         rows.append(
             {
                 "page": relative,
@@ -221,7 +251,9 @@ def machine() -> str:
         pass
     model = ""
     try:
-        model = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1).strip()
+        model = (
+            re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1).strip()
+        )
     except (OSError, AttributeError):
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -234,9 +266,18 @@ def mark(ok: bool) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-test-suite", action="store_true", help="do not time the pytest suite")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print where it is")
-    parser.add_argument("--repeat", type=int, default=2, help="take the best of this many runs of each clean build (default 2)")
+    parser.add_argument(
+        "--skip-test-suite", action="store_true", help="do not time the pytest suite"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch folder and print where it is"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="take the best of this many runs of each clean build (default 2)",
+    )
     args = parser.parse_args()
     if not (PROJECT / "_vendor" / "node_modules" / "@jupyter-widgets").is_dir():
         raise BenchError("the widget manager is not vendored: run `make vendor` first")
@@ -250,23 +291,44 @@ def main() -> int:
         # The floor: Sphinx alone (execution off), and each notebook's own run time.
         floor_project = scratch_copy(root, "floor")
         config = floor_project / "_config.yml"
-        config.write_text(re.sub(r"execute_notebooks:\s*\S+", "execute_notebooks: \"off\"", config.read_text(encoding="utf-8")), encoding="utf-8")
+        config.write_text(
+            re.sub(
+                r"execute_notebooks:\s*\S+",
+                'execute_notebooks: "off"',
+                config.read_text(encoding="utf-8"),
+            ),
+            encoding="utf-8",
+        )
         # On a shared machine other work steals time: every timing is the best of --repeat runs,
         # and the parallel and serial clean builds take turns.
         sphinx_runs, notebook_runs, clean_runs, serial_runs = [], [], [], []
         project = scratch_copy(root, "book")
         for attempt in range(1, args.repeat + 1):
             print(f"[{attempt}/{args.repeat}] floor: Sphinx only, execution off ...", flush=True)
-            sphinx_runs.append(build(floor_project, root / f"out-floor-{attempt}", strict=False)[0])
-            print(f"[{attempt}/{args.repeat}] floor: each notebook with jupyter execute ...", flush=True)
+            sphinx_runs.append(
+                build(floor_project, root / f"out-floor-{attempt}", strict=False)[0]
+            )
+            print(
+                f"[{attempt}/{args.repeat}] floor: each notebook with jupyter execute ...",
+                flush=True,
+            )
             notebook_runs.append(execution_times(floor_project))
             print(f"[{attempt}/{args.repeat}] clean build, notebooks in parallel ...", flush=True)
             seconds, log = build(project, root / f"out-book-{attempt}")
             clean_runs.append((seconds, executions(log), root / f"out-book-{attempt}"))
-            print(f"[{attempt}/{args.repeat}] clean build, notebooks one after another ...", flush=True)
-            serial_runs.append(build(project, root / f"out-serial-{attempt}", env={"SHUSHA_SERIAL_EXECUTION": "1"})[0])
+            print(
+                f"[{attempt}/{args.repeat}] clean build, notebooks one after another ...",
+                flush=True,
+            )
+            serial_runs.append(
+                build(
+                    project, root / f"out-serial-{attempt}", env={"SHUSHA_SERIAL_EXECUTION": "1"}
+                )[0]
+            )
         results["sphinx_only"] = min(sphinx_runs)
-        notebook_times = {name: min(run[name] for run in notebook_runs) for name in notebook_runs[0]}
+        notebook_times = {
+            name: min(run[name] for run in notebook_runs) for name in notebook_runs[0]
+        }
         total_execution = sum(notebook_times.values())
         floor = results["sphinx_only"] + total_execution / cores
         results["clean"], results["clean_runs"], output = min(clean_runs, key=lambda run: run[0])
@@ -281,12 +343,16 @@ def main() -> int:
 
         # A prose edit and a code edit, in the first executed chapter of the copy.
         notebooks = executed_notebooks(project)
-        chapters = [p for p in notebooks if p.suffix == ".md" and "chapters" in p.parts] or [p for p in notebooks if p.suffix == ".md"]
+        chapters = [p for p in notebooks if p.suffix == ".md" and "chapters" in p.parts] or [
+            p for p in notebooks if p.suffix == ".md"
+        ]
         if not chapters:
             raise BenchError("no MyST Markdown notebook in the table of contents to edit")
         chapter = chapters[-1]
         text = chapter.read_text(encoding="utf-8")
-        chapter.write_text(text.rstrip("\n") + "\n\nA sentence added by the benchmark.\n", encoding="utf-8")
+        chapter.write_text(
+            text.rstrip("\n") + "\n\nA sentence added by the benchmark.\n", encoding="utf-8"
+        )
         print(f"rebuild after a prose edit to {chapter.relative_to(project)} ...", flush=True)
         results["prose"], log = build(project, output)
         results["prose_runs"] = executions(log)
@@ -294,7 +360,9 @@ def main() -> int:
         cell = re.search(r"```\{code-cell\}[^\n]*\n", text)
         if not cell:
             raise BenchError(f"{chapter.name} has no code cell to edit")
-        chapter.write_text(text[: cell.end()] + "_benchmark_edit = 1\n" + text[cell.end():], encoding="utf-8")
+        chapter.write_text(
+            text[: cell.end()] + "_benchmark_edit = 1\n" + text[cell.end() :], encoding="utf-8"
+        )
         print(f"rebuild after a code-cell edit to {chapter.relative_to(project)} ...", flush=True)
         results["code"], log = build(project, output)
         results["code_runs"] = executions(log)
@@ -304,8 +372,12 @@ def main() -> int:
 
         if not args.skip_test_suite:
             print("make test (pytest, building into a fresh folder) ...", flush=True)
-            results["test"], _ = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=PROJECT,
-                                     env={"SHUSHA_BUILD_OUTPUT": str(root / "out-test")}, check=False)
+            results["test"], _ = run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                cwd=PROJECT,
+                env={"SHUSHA_BUILD_OUTPUT": str(root / "out-test")},
+                check=False,
+            )
     finally:
         if args.keep:
             print(f"scratch folder kept: {root}")
@@ -331,7 +403,11 @@ def main() -> int:
     ]
     if "test" in results:
         lines.append(f"| `make test` (pytest, fresh build folder) | {results['test']:.1f} | | | |")
-    lines += ["", f"Edited chapter: `{results['edited']}` (in a scratch copy). Each notebook's own run time:", ""]
+    lines += [
+        "",
+        f"Edited chapter: `{results['edited']}` (in a scratch copy). Each notebook's own run time:",
+        "",
+    ]
     lines += ["| notebook | seconds |", "| --- | ---: |"]
     lines += [f"| `{name}` | {seconds:.1f} |" for name, seconds in notebook_times.items()]
     lines += [

@@ -28,7 +28,13 @@ sys.path.insert(0, str(ROOT))
 from sourcekit_instructor import EXERCISES_DIR, INSTRUCTOR_DIR  # noqa: E402
 from sourcekit_instructor.grade.cli import main as grade  # noqa: E402
 
-EXERCISES = ("background", "the_battle", "casualty_reporting", "international_reaction", "provenance")
+EXERCISES = (
+    "background",
+    "the_battle",
+    "casualty_reporting",
+    "international_reaction",
+    "provenance",
+)
 
 
 def kernel_floor(starts: int) -> float:
@@ -51,20 +57,37 @@ def nbconvert_floor(notebooks, scratch: Path) -> float:
     started = time.monotonic()
     for index, notebook in enumerate(notebooks):
         subprocess.run(
-            [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
-             "--output", str(scratch / f"out{index}.ipynb"), str(notebook)],
-            check=True, capture_output=True, cwd=notebook.parent,
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--allow-errors",
+                "--output",
+                str(scratch / f"out{index}.ipynb"),
+                str(notebook),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=notebook.parent,
         )
     return (time.monotonic() - started) / len(notebooks)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=200, help="submissions to grade (default 200)")
+    parser.add_argument(
+        "--count", type=int, default=200, help="submissions to grade (default 200)"
+    )
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     load_before = os.getloadavg()
-    sources = [INSTRUCTOR_DIR / f"{e}_exercises.ipynb" for e in EXERCISES] + [EXERCISES_DIR / f"{e}_exercises.ipynb" for e in EXERCISES]
+    sources = [INSTRUCTOR_DIR / f"{e}_exercises.ipynb" for e in EXERCISES] + [
+        EXERCISES_DIR / f"{e}_exercises.ipynb" for e in EXERCISES
+    ]
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
         scratch = Path(scratch)
         folder = scratch / "submissions"
@@ -75,18 +98,28 @@ def main() -> int:
         kernel = kernel_floor(5)
         nbconvert = nbconvert_floor(sources, scratch)
         started = time.monotonic()
-        status = grade([str(folder), "--out", str(scratch / "gradebook.csv"), "--jobs", str(args.jobs)])
+        status = grade(
+            [str(folder), "--out", str(scratch / "gradebook.csv"), "--jobs", str(args.jobs)]
+        )
         seconds = time.monotonic() - started
     load_after = os.getloadavg()
     per_submission = seconds / args.count
     per_run = per_submission * args.jobs / 2  # two runs per submission, `jobs` at a time
-    print(f"| Measure ({args.count} submissions, {args.jobs} jobs, {os.cpu_count()} cores) | Seconds |")
+    print(
+        f"| Measure ({args.count} submissions, {args.jobs} jobs, {os.cpu_count()} cores) | Seconds |"
+    )
     print("| --- | --- |")
-    print(f"| Bare kernel start + `import pandas, matplotlib` (per kernel, serial) | {kernel:.2f} |")
+    print(
+        f"| Bare kernel start + `import pandas, matplotlib` (per kernel, serial) | {kernel:.2f} |"
+    )
     print(f"| `jupyter nbconvert --execute` (per notebook, serial) | {nbconvert:.2f} |")
-    print(f"| Grading, whole run (sandboxed, stored data + variant, exit {status}) | {seconds:.0f} |")
+    print(
+        f"| Grading, whole run (sandboxed, stored data + variant, exit {status}) | {seconds:.0f} |"
+    )
     print(f"| Grading, wall time per submission | {per_submission:.2f} |")
-    print(f"| Grading, per notebook run per job (2 runs per submission) | {per_run:.2f} ({per_run / nbconvert:.2f}x nbconvert) |")
+    print(
+        f"| Grading, per notebook run per job (2 runs per submission) | {per_run:.2f} ({per_run / nbconvert:.2f}x nbconvert) |"
+    )
     print(f"\nLoad average before: {load_before[0]:.1f}, after: {load_after[0]:.1f} (1-minute).")
     return 0 if status == 0 else 1
 

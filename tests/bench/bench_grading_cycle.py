@@ -34,7 +34,12 @@ from sourcekit_instructor.grade.class_report import write_class_report  # noqa: 
 from sourcekit_instructor.grade.feedback import answers_file_path, write_answers, write_feedback  # noqa: E402
 from sourcekit_instructor.grade.merge import CANVAS_PATTERN, merge  # noqa: E402
 from sourcekit_instructor.review.store import GradeStore, review_db_path  # noqa: E402
-from tests.grading.class_fixture import gradebook_rows, write_gradebooks, write_records, written_records  # noqa: E402
+from tests.grading.class_fixture import (
+    gradebook_rows,
+    write_gradebooks,
+    write_records,
+    written_records,
+)  # noqa: E402
 
 BROWSER_TIMING = r"""
 import { createRequire } from 'node:module';
@@ -76,7 +81,13 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-cycle-") as scratch:
         out = Path(scratch) / "gradebook.csv"
-        records = timed("build the class (written answers, gradebook rows)", results, written_records, args.students, blank_every=25)
+        records = timed(
+            "build the class (written answers, gradebook rows)",
+            results,
+            written_records,
+            args.students,
+            blank_every=25,
+        )
         write_records(records, out)
         rows = gradebook_rows(records)
         write_gradebooks(rows, out)
@@ -86,39 +97,108 @@ def main() -> int:
 
         def enter_grades():
             for record in records[::2]:
-                store.update(record["submission"], record["question"], criteria=[i for i in range(4) if rng.random() < 0.6], comment="Cite documents by id.")
+                store.update(
+                    record["submission"],
+                    record["question"],
+                    criteria=[i for i in range(4) if rng.random() < 0.6],
+                    comment="Cite documents by id.",
+                )
 
-        timed(f"enter {len(records[::2])} written grades in the grades file", results, enter_grades)
+        timed(
+            f"enter {len(records[::2])} written grades in the grades file", results, enter_grades
+        )
         store.close()
-        timed(f"merge ({len(rows)} submissions, 6 gradebooks, the Canvas file)", results, merge, out, "canvas", CANVAS_PATTERN)
-        _, _, names = timed(f"feedback ({len(rows)} pages and the zip)", results, write_feedback, out)
+        timed(
+            f"merge ({len(rows)} submissions, 6 gradebooks, the Canvas file)",
+            results,
+            merge,
+            out,
+            "canvas",
+            CANVAS_PATTERN,
+        )
+        _, _, names = timed(
+            f"feedback ({len(rows)} pages and the zip)", results, write_feedback, out
+        )
         timed("class report", results, write_class_report, out)
 
         started = time.perf_counter()
-        server = subprocess.Popen([sys.executable, "-m", "sourcekit_instructor.review", "--out", str(out), "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sourcekit_instructor.review",
+                "--out",
+                str(out),
+                "--port",
+                "0",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             url = re.search(r"http://127\.0\.0\.1:\d+/", server.stdout.readline()).group(0)
-            results.append(("review server: start (reads the answers and six rubrics)", time.perf_counter() - started))
+            results.append(
+                (
+                    "review server: start (reads the answers and six rubrics)",
+                    time.perf_counter() - started,
+                )
+            )
             key = "provenance/5.12"
-            question = timed(f"review: first load of {key}, {args.students} answers with similarity flags", results, lambda: json.load(urllib.request.urlopen(f"{url}api/question?key={key}")))
-            timed(f"review: load {key} again", results, lambda: json.load(urllib.request.urlopen(f"{url}api/question?key={key}")))
-            body = json.dumps({"key": key, "ids": [question["answers"][0]["id"]], "tick": [0, True]}).encode()
-            request = urllib.request.Request(f"{url}api/grade", data=body, method="POST", headers={"Content-Type": "application/json"})
+            question = timed(
+                f"review: first load of {key}, {args.students} answers with similarity flags",
+                results,
+                lambda: json.load(urllib.request.urlopen(f"{url}api/question?key={key}")),
+            )
+            timed(
+                f"review: load {key} again",
+                results,
+                lambda: json.load(urllib.request.urlopen(f"{url}api/question?key={key}")),
+            )
+            body = json.dumps(
+                {"key": key, "ids": [question["answers"][0]["id"]], "tick": [0, True]}
+            ).encode()
+            request = urllib.request.Request(
+                f"{url}api/grade",
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/json"},
+            )
             timed("review: save one tick", results, lambda: urllib.request.urlopen(request).read())
             script = Path(scratch) / "timing.mjs"
             script.write_text(BROWSER_TIMING, encoding="utf-8")
-            done = subprocess.run(["node", str(script), str(ROOT / "tests" / "site" / "package.json"), f"{url}#q={key}"], capture_output=True, text=True, timeout=300)
+            done = subprocess.run(
+                [
+                    "node",
+                    str(script),
+                    str(ROOT / "tests" / "site" / "package.json"),
+                    f"{url}#q={key}",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             if done.returncode == 0:
                 browser = json.loads(done.stdout)
-                results.append((f"browser: page ready with {browser['count']} answers", browser["ready"] / 1000))
+                results.append(
+                    (
+                        f"browser: page ready with {browser['count']} answers",
+                        browser["ready"] / 1000,
+                    )
+                )
                 results.append(("browser: switch to side by side", browser["side"] / 1000))
-                results.append(("browser: tick a criterion by key until saved", browser["tick"] / 1000))
+                results.append(
+                    ("browser: tick a criterion by key until saved", browser["tick"] / 1000)
+                )
             else:
                 print(f"(browser timing skipped: {done.stderr.strip()[-300:]})", file=sys.stderr)
         finally:
             server.kill()
             server.wait()
-    print(f"Students: {args.students}; submissions: {len(rows)}; written answers: {len(records)}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores.\n")
+    print(
+        f"Students: {args.students}; submissions: {len(rows)}; written answers: {len(records)}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores.\n"
+    )
     print("| step | seconds |\n|---|---:|")
     for label, seconds in results:
         print(f"| {label} | {seconds:.2f} |")

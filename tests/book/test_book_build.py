@@ -4,6 +4,7 @@ This is the slowest test (it executes every chapter on a fresh kernel unless the
 execution cache already holds the current code), so it runs last.
 """
 
+
 def test_the_book_builds_with_warnings_as_errors(built_site):
     assert (built_site / "index.html").exists()
 

@@ -32,7 +32,9 @@ def test_repo2docker_reads_the_top_level_files_there_is_no_binder_folder():
 def test_runtime_txt_asks_for_the_python_the_pins_were_resolved_on():
     runtime = (PROJECT_ROOT / "runtime.txt").read_text(encoding="utf-8").strip()
     assert runtime == f"python-{sys.version_info.major}.{sys.version_info.minor}" == "python-3.11"
-    requires = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    requires = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]["requires-python"]
     assert requires == ">=3.11"
 
 
@@ -41,17 +43,34 @@ def test_requirements_install_jupyterlab_jupytext_and_the_course_package():
     assert {"jupyterlab", "jupytext", "ipywidgets", "jupyterlab_widgets", "ipykernel"} <= pinned
     # repo2docker installs a requirements.txt that refers to the repository after copying it in.
     assert "-e ." in REQUIREMENTS
-    assert not [line for line in REQUIREMENTS if line and not line.startswith(("#", "-e")) and "==" not in line]
+    assert not [
+        line
+        for line in REQUIREMENTS
+        if line and not line.startswith(("#", "-e")) and "==" not in line
+    ]
 
 
 def test_postbuild_is_executable_and_gives_lab_the_course_settings(tmp_path):
     post_build = PROJECT_ROOT / "postBuild"
     assert post_build.stat().st_mode & stat.S_IXUSR
     env = {**os.environ, "NB_PYTHON_PREFIX": str(tmp_path)}
-    result = subprocess.run(["bash", str(post_build)], cwd=tmp_path, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        ["bash", str(post_build)], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
-    installed = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "open_chapters_as_notebooks.json"
-    assert installed.read_bytes() == (PROJECT_ROOT / "jupyter" / "open_chapters_as_notebooks.json").read_bytes()
+    installed = (
+        tmp_path
+        / "share"
+        / "jupyter"
+        / "lab"
+        / "settings"
+        / "overrides.d"
+        / "open_chapters_as_notebooks.json"
+    )
+    assert (
+        installed.read_bytes()
+        == (PROJECT_ROOT / "jupyter" / "open_chapters_as_notebooks.json").read_bytes()
+    )
     # The contents manager that saves the course's files to lab_notebooks/, in the server's config.
     server_config_file = tmp_path / "etc" / "jupyter" / "jupyter_server_config.json"
     server_config = json.loads(server_config_file.read_text(encoding="utf-8"))
@@ -80,7 +99,9 @@ def test_make_lab_uses_the_same_contents_manager_as_the_hub():
 
 
 def test_the_lab_settings_open_myst_chapters_as_jupytext_notebooks():
-    settings = json.loads((PROJECT_ROOT / "jupyter" / "open_chapters_as_notebooks.json").read_text(encoding="utf-8"))
+    settings = json.loads(
+        (PROJECT_ROOT / "jupyter" / "open_chapters_as_notebooks.json").read_text(encoding="utf-8")
+    )
     viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers["markdown"] == "Jupytext Notebook"
 
@@ -89,11 +110,17 @@ def test_chapters_are_not_paired_saves_go_to_notebooks_that_git_ignores():
     # A jupytext pairing writes the chapter's .md back on every save (its own layout, not ours):
     # the contents manager saves to lab_notebooks/ instead (tests/sourcekit/test_lab_text.py).
     assert not (PROJECT_ROOT / "jupytext.toml").exists()
-    assert "lab_notebooks/" in (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert (
+        "lab_notebooks/" in (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    )
 
 
 @pytest.mark.slow
 def test_jupytext_server_extension_is_enabled_in_the_environment():
-    result = subprocess.run([sys.executable, "-m", "jupyter", "server", "extension", "list"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter", "server", "extension", "list"],
+        capture_output=True,
+        text=True,
+    )
     listing = result.stdout + result.stderr
     assert "jupytext" in listing and "enabled" in listing

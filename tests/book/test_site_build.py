@@ -5,7 +5,14 @@ import re
 
 import pytest
 
-CHAPTERS = ["documents", "about_the_data", "background", "the_battle", "casualty_reporting", "international_reaction"]
+CHAPTERS = [
+    "documents",
+    "about_the_data",
+    "background",
+    "the_battle",
+    "casualty_reporting",
+    "international_reaction",
+]
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.I)
 
 
@@ -13,7 +20,9 @@ EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:htt
 def test_each_chapter_offers_its_executed_notebook_with_outputs(built_site, chapter):
     page = (built_site / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
     assert f"_sources/chapters/{chapter}.ipynb" in page
-    notebook = json.loads((built_site / "_sources" / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    notebook = json.loads(
+        (built_site / "_sources" / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8")
+    )
     code_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert code_cells and any(c["outputs"] for c in code_cells), "the download has no outputs"
     assert "jupytext" not in notebook["metadata"], "the download should be a plain notebook"

@@ -44,7 +44,9 @@ def chapter_source(stem: str) -> str:
 # Reading a MyST notebook: code cells (with their metadata) and narrative.
 # --------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
+_FENCE = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
+)
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
@@ -127,7 +129,10 @@ def unquoted(text: str) -> str:
 def loaded_word_hits(text: str) -> list:
     """(word, context) for each loaded word outside quotation marks in ``text``."""
     bare = unquoted(text)
-    return [(m.group(0), " ".join(bare[max(0, m.start() - 60) : m.end() + 60].split())) for m in LOADED_WORDS.finditer(bare)]
+    return [
+        (m.group(0), " ".join(bare[max(0, m.start() - 60) : m.end() + 60].split()))
+        for m in LOADED_WORDS.finditer(bare)
+    ]
 
 
 def quiz_strings(path) -> str:
@@ -146,8 +151,13 @@ def quiz_strings(path) -> str:
 
 
 def test_the_scanner_flags_a_bare_loaded_word():
-    assert [w for w, _ in loaded_word_hits("On 8 November the town was liberated.")] == ["liberated"]
-    assert [w for w, _ in loaded_word_hits("The occupied territories, the junta.")] == ["occupied", "junta"]
+    assert [w for w, _ in loaded_word_hits("On 8 November the town was liberated.")] == [
+        "liberated"
+    ]
+    assert [w for w, _ in loaded_word_hits("The occupied territories, the junta.")] == [
+        "occupied",
+        "junta",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -196,21 +206,32 @@ NARRATIVE_FILES = sorted(
     | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "chapters").glob("*.md")}
     | {"intro.md"}
     # The exercises' masters (the student copies are generated from them) and the instructor guides.
-    | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "exercises" / "source").glob("*.md")}
-    | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "exercises" / "guides").glob("*.md")}
+    | {
+        p.relative_to(PROJECT_ROOT).as_posix()
+        for p in (PROJECT_ROOT / "exercises" / "source").glob("*.md")
+    }
+    | {
+        p.relative_to(PROJECT_ROOT).as_posix()
+        for p in (PROJECT_ROOT / "exercises" / "guides").glob("*.md")
+    }
     | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "instructors").glob("*.md")}
 )
 
 
 @pytest.mark.parametrize("relative_path", NARRATIVE_FILES)
 def test_no_narrative_uses_a_loaded_word_outside_quotation_marks(relative_path):
-    hits = loaded_word_hits(narrative_text((PROJECT_ROOT / relative_path).read_text(encoding="utf-8")))
-    assert not hits, f"{relative_path}: loaded words outside quotation marks (quote them, with their speaker):\n" + "\n".join(
-        f"  {word!r} in: ...{context}..." for word, context in hits
+    hits = loaded_word_hits(
+        narrative_text((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
+    )
+    assert not hits, (
+        f"{relative_path}: loaded words outside quotation marks (quote them, with their speaker):\n"
+        + "\n".join(f"  {word!r} in: ...{context}..." for word, context in hits)
     )
 
 
-@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "chapters" / "quizzes").glob("*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((PROJECT_ROOT / "chapters" / "quizzes").glob("*.json")), ids=lambda p: p.name
+)
 def test_no_self_check_uses_a_loaded_word_outside_quotation_marks(path):
     hits = loaded_word_hits(quiz_strings(path))
     assert not hits, f"{path.name}: " + "; ".join(f"{w!r} in ...{c}..." for w, c in hits)
@@ -221,17 +242,27 @@ def test_each_chapter_opens_with_its_question_objectives_and_documents(stem):
     source = chapter_source(stem)
     before_code = narrative_text(source.split("```{code-cell}")[0])
     assert re.search(r"^##\s+Overview\s*$", source, re.M), f"{stem}: no '## Overview' section"
-    assert re.search(r"central question", before_code, re.I), f"{stem}: the overview states no central question"
-    assert re.search(r"you will be able to|objectives|you will learn", before_code, re.I), f"{stem}: no learning objectives in the overview"
-    assert re.search(r"\{ref\}`[^`]*doc-00\d>?`", source.split("```{code-cell}")[0]), f"{stem}: the overview links no document (doc-00N)"
+    assert re.search(r"central question", before_code, re.I), (
+        f"{stem}: the overview states no central question"
+    )
+    assert re.search(r"you will be able to|objectives|you will learn", before_code, re.I), (
+        f"{stem}: no learning objectives in the overview"
+    )
+    assert re.search(r"\{ref\}`[^`]*doc-00\d>?`", source.split("```{code-cell}")[0]), (
+        f"{stem}: the overview links no document (doc-00N)"
+    )
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_each_chapter_closes_with_what_the_sources_disagree_on_and_a_summary(stem):
     source = chapter_source(stem)
-    admonition = re.search(r"^(`{3,}|:{3,})\{admonition\}[^\n]*disagree[^\n]*\n(.*?)^\1", source, re.M | re.S | re.I)
+    admonition = re.search(
+        r"^(`{3,}|:{3,})\{admonition\}[^\n]*disagree[^\n]*\n(.*?)^\1", source, re.M | re.S | re.I
+    )
     assert admonition, f"{stem}: no admonition titled with what the sources disagree on"
-    assert len(set(re.findall(r"\b00[0-4]\b", admonition.group(2)))) >= 2, f"{stem}: the disagreement admonition should set at least two documents' versions side by side, by id"
+    assert len(set(re.findall(r"\b00[0-4]\b", admonition.group(2)))) >= 2, (
+        f"{stem}: the disagreement admonition should set at least two documents' versions side by side, by id"
+    )
     assert re.search(r"^##\s+Summary\s*$", source, re.M), f"{stem}: no '## Summary' section"
 
 
@@ -244,20 +275,34 @@ def test_each_chart_has_alt_text_caption_name_and_its_table_folded_below(stem):
     source = chapter_source(stem)
     cells = code_cells(source)
     # Explorers are captioned figures too, but their alt text is per view (checked in the built page).
-    charts = [i for i, cell in enumerate(cells) if (cell["metadata"].get("mystnb") or {}).get("figure") and not is_explorer(cell)]
-    assert len(charts) >= 2, f"{stem}: {len(charts)} chart(s) with a figure caption; the chapter needs at least two"
+    charts = [
+        i
+        for i, cell in enumerate(cells)
+        if (cell["metadata"].get("mystnb") or {}).get("figure") and not is_explorer(cell)
+    ]
+    assert len(charts) >= 2, (
+        f"{stem}: {len(charts)} chart(s) with a figure caption; the chapter needs at least two"
+    )
     for i in charts:
         options = cells[i]["metadata"]["mystnb"]
         alt = str((options.get("image") or {}).get("alt", ""))
         name = options["figure"].get("name", "")
         assert options["figure"].get("caption"), f"{stem}, chart {name or i}: no caption"
         assert name, f"{stem}, chart {i}: no name to refer to with {{numref}}"
-        assert len(alt.split()) >= 8, f"{stem}, {name}: alt text should state what the chart shows, got {alt!r}"
-        assert not re.match(r"(a |the )?(chart|figure|plot|graph|image)\.?$", alt.strip(), re.I), f"{stem}, {name}: alt text says nothing: {alt!r}"
-        assert f"{{numref}}`{name}`" in source, f"{stem}: {name} is never referred to in the text with {{numref}}"
+        assert len(alt.split()) >= 8, (
+            f"{stem}, {name}: alt text should state what the chart shows, got {alt!r}"
+        )
+        assert not re.match(r"(a |the )?(chart|figure|plot|graph|image)\.?$", alt.strip(), re.I), (
+            f"{stem}, {name}: alt text says nothing: {alt!r}"
+        )
+        assert f"{{numref}}`{name}`" in source, (
+            f"{stem}: {name} is never referred to in the text with {{numref}}"
+        )
         following = cells[i + 1] if i + 1 < len(cells) else {"metadata": {}}
         tags = following["metadata"].get("tags", [])
-        assert {"hide-output", "hide-cell"} & set(tags), f"{stem}, {name}: the next cell should show the chart's table, folded (tags: hide-output or hide-cell)"
+        assert {"hide-output", "hide-cell"} & set(tags), (
+            f"{stem}, {name}: the next cell should show the chart's table, folded (tags: hide-output or hide-cell)"
+        )
 
 
 #: Contested places and the names the course gives together (intro.md, "A note on names").
@@ -272,7 +317,9 @@ def explorer_caption_problems(cell) -> list:
     if not caption:
         problems.append("no caption (mystnb: figure: caption), so it has no number either")
     elif len(caption.split()) < 15:
-        problems.append(f"the caption should say what the explorer shows and from which table, got {caption!r}")
+        problems.append(
+            f"the caption should say what the explorer shows and from which table, got {caption!r}"
+        )
     if not name:
         problems.append("no name (mystnb: figure: name) for the text to refer to with {numref}")
     for pair in BOTH_NAMES:
@@ -291,7 +338,9 @@ def test_the_explorer_caption_check_rejects_a_missing_short_or_one_sided_caption
         "Explorer: the names each document uses for Shusha, one view per referent, counted from the texts of the documents."
     )
     assert any("Shusha alone" in p for p in explorer_caption_problems(cell))
-    cell["metadata"]["mystnb"]["figure"]["caption"] = cell["metadata"]["mystnb"]["figure"]["caption"].replace("Shusha", "Shusha/Shushi")
+    cell["metadata"]["mystnb"]["figure"]["caption"] = cell["metadata"]["mystnb"]["figure"][
+        "caption"
+    ].replace("Shusha", "Shusha/Shushi")
     assert explorer_caption_problems(cell) == []
 
 
@@ -304,14 +353,20 @@ def test_each_explorer_has_a_numbered_caption_the_text_refers_to(stem):
         problems = explorer_caption_problems(cell)
         assert not problems, f"{stem}: explorer cell: " + "; ".join(problems)
         name = cell["metadata"]["mystnb"]["figure"]["name"]
-        assert f"{{numref}}`{name}`" in source, f"{stem}: explorer {name} is never referred to in the text with {{numref}}"
+        assert f"{{numref}}`{name}`" in source, (
+            f"{stem}: explorer {name} is never referred to in the text with {{numref}}"
+        )
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_imports_live_in_one_cell_at_the_top(stem):
     cells = code_cells(chapter_source(stem))
     assert cells, f"{stem}: no code cells"
-    late = [i for i, cell in enumerate(cells[1:], start=1) if re.search(r"^\s*(import|from\s+\S+\s+import)\s", cell["source"], re.M)]
+    late = [
+        i
+        for i, cell in enumerate(cells[1:], start=1)
+        if re.search(r"^\s*(import|from\s+\S+\s+import)\s", cell["source"], re.M)
+    ]
     assert not late, f"{stem}: imports in code cells {late}; keep them in the first cell"
 
 
@@ -321,11 +376,17 @@ def test_each_chapter_has_a_kernel_free_explorer_and_a_self_check(stem):
     code = "\n".join(cell["source"] for cell in code_cells(source))
     assert "static_explorer(" in code, f"{stem}: no explorer (sourcekit.explorer.static_explorer)"
     for callback in ("interact(", "interactive_output(", "interactive(", ".observe("):
-        assert callback not in code, f"{stem}: {callback} needs a kernel and does nothing in the published page"
+        assert callback not in code, (
+            f"{stem}: {callback} needs a kernel and does nothing in the published page"
+        )
     name = stem.split("/")[-1]
-    quiz_cells = [cell for cell in code_cells(source) if f'show_self_check("{name}")' in cell["source"]]
+    quiz_cells = [
+        cell for cell in code_cells(source) if f'show_self_check("{name}")' in cell["source"]
+    ]
     assert quiz_cells, f'{stem}: no show_self_check("{name}") cell'
-    assert "remove-input" in quiz_cells[0]["metadata"].get("tags", []), f"{stem}: tag the self-check cell remove-input"
+    assert "remove-input" in quiz_cells[0]["metadata"].get("tags", []), (
+        f"{stem}: tag the self-check cell remove-input"
+    )
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
@@ -335,12 +396,18 @@ def test_each_self_check_has_two_to_four_multiple_choice_questions_with_feedback
     questions = json.loads(path.read_text(encoding="utf-8"))
     assert 2 <= len(questions) <= 4, f"{path.name}: {len(questions)} questions, expected 2 to 4"
     for number, question in enumerate(questions, start=1):
-        assert question.get("type") == "multiple_choice", f"{path.name}, question {number}: type should be multiple_choice"
+        assert question.get("type") == "multiple_choice", (
+            f"{path.name}, question {number}: type should be multiple_choice"
+        )
         answers = question.get("answers", [])
         assert len(answers) >= 2, f"{path.name}, question {number}: needs at least two answers"
-        assert sum(bool(a.get("correct")) for a in answers) == 1, f"{path.name}, question {number}: exactly one answer should be correct"
+        assert sum(bool(a.get("correct")) for a in answers) == 1, (
+            f"{path.name}, question {number}: exactly one answer should be correct"
+        )
         for answer in answers:
-            assert len(str(answer.get("feedback", "")).split()) >= 5, f"{path.name}, question {number}: answer {answer.get('answer')!r} needs feedback that says why"
+            assert len(str(answer.get("feedback", "")).split()) >= 5, (
+                f"{path.name}, question {number}: answer {answer.get('answer')!r} needs feedback that says why"
+            )
 
 
 # --------------------------------------------------------------------------
@@ -363,12 +430,17 @@ class _PageParser(HTMLParser):
         if tag == "img":
             self.images.append(attrs)
         elif tag == "figure":
-            self.figures.append({"id": attrs.get("id", ""), "caption": False, "caption_text": "", "widget": False})
+            self.figures.append(
+                {"id": attrs.get("id", ""), "caption": False, "caption_text": "", "widget": False}
+            )
             self._open_figures.append(self.figures[-1])
         elif tag == "figcaption" and self._open_figures:
             self._open_figures[-1]["caption"] = True
             self._in_caption = True
-        elif tag == "script" and attrs.get("type") in ("application/vnd.jupyter.widget-state+json", "application/vnd.jupyter.widget-view+json"):
+        elif tag == "script" and attrs.get("type") in (
+            "application/vnd.jupyter.widget-state+json",
+            "application/vnd.jupyter.widget-view+json",
+        ):
             self._script, self._buffer = attrs["type"], []
 
     def handle_data(self, data):
@@ -386,7 +458,9 @@ class _PageParser(HTMLParser):
             if self._script.endswith("view+json") and self._open_figures:
                 self._open_figures[-1]["widget"] = True
             payload = json.loads("".join(self._buffer))
-            (self.widget_states if self._script.endswith("state+json") else self.widget_views).append(payload)
+            (
+                self.widget_states if self._script.endswith("state+json") else self.widget_views
+            ).append(payload)
             self._script = None
 
 
@@ -425,13 +499,19 @@ def test_the_alt_text_check_accepts_a_sentence_that_states_a_finding():
 def test_each_chapter_page_shows_its_figures_with_alt_text_that_states_something(built_site, stem):
     parsed, html = parse_page(built_site, stem)
     numbered = [f for f in parsed.figures if f["id"] and f["caption"]]
-    assert len(numbered) >= 2, f"{stem}.html: {len(numbered)} captioned, named figures; expected at least two"
+    assert len(numbered) >= 2, (
+        f"{stem}.html: {len(numbered)} captioned, named figures; expected at least two"
+    )
     content_images = [img for img in parsed.images if "logo" not in img.get("class", "")]
     assert content_images, f"{stem}.html: no images"
     for img in content_images:
         problem = alt_text_problem(img.get("alt"))
-        assert problem is None, f"{stem}.html: <img src={img.get('src', '')[:60]!r}> alt text is {problem}"
-    assert "&lt;Figure size" not in html and "&lt;Axes" not in html, f"{stem}.html: a stray matplotlib repr is printed under a chart"
+        assert problem is None, (
+            f"{stem}.html: <img src={img.get('src', '')[:60]!r}> alt text is {problem}"
+        )
+    assert "&lt;Figure size" not in html and "&lt;Axes" not in html, (
+        f"{stem}.html: a stray matplotlib repr is printed under a chart"
+    )
 
 
 def _explorers(widget_state):
@@ -440,7 +520,9 @@ def _explorers(widget_state):
     found = []
     for model_id, model in models.items():
         state = model["state"]
-        if model["model_name"] != "VBoxModel" or "static-explorer" not in state.get("_dom_classes", []):
+        if model["model_name"] != "VBoxModel" or "static-explorer" not in state.get(
+            "_dom_classes", []
+        ):
             continue
         children = [ref.removeprefix("IPY_MODEL_") for ref in state["children"]]
         kinds = {models[c]["model_name"]: models[c]["state"] for c in children}
@@ -457,28 +539,43 @@ def check_explorers(parsed, where):
     holds exactly one view per option, each view an image with alt text that
     states something, no two views the same picture.
     """
-    assert parsed.widget_states, f"{where}: no embedded widget state, so no explorer can work without a kernel"
+    assert parsed.widget_states, (
+        f"{where}: no embedded widget state, so no explorer can work without a kernel"
+    )
     explorers = [e for state in parsed.widget_states for e in _explorers(state)]
     assert explorers, f"{where}: no static explorer in the embedded widget state"
     for dropdown, stack, links, models, ids in explorers:
         assert dropdown and stack, f"{where}: an explorer lacks its Dropdown or its Stack"
         options = dropdown["_options_labels"]
         views = stack["children"]
-        assert len(views) == len(options), f"{where}: {len(options)} options but {len(views)} views"
-        linked = [l for l in links if l["source"] == [f"IPY_MODEL_{ids['DropdownModel']}", "index"] and l["target"] == [f"IPY_MODEL_{ids['StackModel']}", "selected_index"]]
-        assert linked, f"{where}: the dropdown's index is not jslinked to the stack, so choosing does nothing without a kernel"
+        assert len(views) == len(options), (
+            f"{where}: {len(options)} options but {len(views)} views"
+        )
+        linked = [
+            l
+            for l in links
+            if l["source"] == [f"IPY_MODEL_{ids['DropdownModel']}", "index"]
+            and l["target"] == [f"IPY_MODEL_{ids['StackModel']}", "selected_index"]
+        ]
+        assert linked, (
+            f"{where}: the dropdown's index is not jslinked to the stack, so choosing does nothing without a kernel"
+        )
         sources = []
         for ref, option in zip(views, options):
             html = models[ref.removeprefix("IPY_MODEL_")]["state"].get("value", "")
             image = re.search(r'<img src="([^"]+)" alt="([^"]*)"', html)
             assert image, f"{where}: the view for {option!r} holds no image"
             problem = alt_text_problem(image.group(2))
-            assert problem is None, f"{where}: the view for {option!r} has alt text that is {problem}"
+            assert problem is None, (
+                f"{where}: the view for {option!r} has alt text that is {problem}"
+            )
             sources.append(image.group(1))
         assert len(set(sources)) == len(sources), f"{where}: two options show the same picture"
     view_ids = {view["model_id"] for view in parsed.widget_views}
     all_models = {model_id for state in parsed.widget_states for model_id in state["state"]}
-    assert view_ids and view_ids <= all_models, f"{where}: a widget view refers to a model missing from the embedded state"
+    assert view_ids and view_ids <= all_models, (
+        f"{where}: a widget view refers to a model missing from the embedded state"
+    )
 
 
 def _embedded_page(explorer):
@@ -492,7 +589,9 @@ def _embedded_page(explorer):
     state = dependency_state([explorer])
     for model_id, model in widgets.Widget.get_manager_state(drop_defaults=False)["state"].items():
         ends = [model["state"].get(end, [None])[0] for end in ("source", "target")]
-        if model["model_name"] == "LinkModel" and all(str(end).removeprefix("IPY_MODEL_") in state for end in ends):
+        if model["model_name"] == "LinkModel" and all(
+            str(end).removeprefix("IPY_MODEL_") in state for end in ends
+        ):
             state[model_id] = model
     buffer = io.StringIO()
     embed_minimal_html(buffer, views=[explorer], state=state, title="explorer test")
@@ -536,7 +635,12 @@ def test_the_explorer_check_fails_without_the_browser_side_link():
     working = _tiny_explorer()
     dropdown, stack = working.children
     # The same dropdown and views, boxed without the jslink: choosing would do nothing.
-    unlinked = widgets.VBox([widgets.Dropdown(options=dropdown.options), widgets.Stack(list(stack.children), selected_index=0)])
+    unlinked = widgets.VBox(
+        [
+            widgets.Dropdown(options=dropdown.options),
+            widgets.Stack(list(stack.children), selected_index=0),
+        ]
+    )
     unlinked.add_class("static-explorer")
     with pytest.raises(AssertionError, match="not jslinked"):
         check_explorers(_embedded_page(unlinked), "sample")
@@ -554,10 +658,14 @@ def test_an_explorer_view_is_no_wider_on_a_desktop_than_the_figures_around_it():
     fig, ax = plt.subplots(figsize=(4, 2))
     ax.plot([0, 1], [0, 1])
     with matplotlib.rc_context({"savefig.dpi": 150, "savefig.bbox": None}):
-        explorer = static_explorer({"a": fig}, "Show:", {"a": "A line rising from left to right, for the test."})
+        explorer = static_explorer(
+            {"a": fig}, "Show:", {"a": "A line rising from left to right, for the test."}
+        )
     html = explorer.children[1].children[0].value
     assert "width:100%" in html, "a view should fill a phone's column"
-    assert f"max-width:{4 * SCREEN_DPI}px" in html, f"a 4 in view should be at most {4 * SCREEN_DPI} px wide, as a figure is: {html[-80:]}"
+    assert f"max-width:{4 * SCREEN_DPI}px" in html, (
+        f"a 4 in view should be at most {4 * SCREEN_DPI} px wide, as a figure is: {html[-80:]}"
+    )
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
@@ -570,18 +678,30 @@ def test_each_explorer_embeds_one_view_per_option_for_use_without_a_kernel(built
 def test_each_explorer_is_shown_as_a_numbered_captioned_figure(built_site, stem):
     parsed, _ = parse_page(built_site, stem)
     around_widgets = [f for f in parsed.figures if f["widget"]]
-    assert len(around_widgets) == len(parsed.widget_views), f"{stem}.html: {len(parsed.widget_views)} widget view(s), {len(around_widgets)} inside a <figure>"
+    assert len(around_widgets) == len(parsed.widget_views), (
+        f"{stem}.html: {len(parsed.widget_views)} widget view(s), {len(around_widgets)} inside a <figure>"
+    )
     for figure in around_widgets:
-        assert figure["id"] and figure["caption"], f"{stem}.html: an explorer's figure has no id or no caption"
-        assert re.match(r"\s*Fig\. \d+\.\d+", figure["caption_text"]), f"{stem}.html: the explorer's caption is not numbered: {figure['caption_text'][:80]!r}"
+        assert figure["id"] and figure["caption"], (
+            f"{stem}.html: an explorer's figure has no id or no caption"
+        )
+        assert re.match(r"\s*Fig\. \d+\.\d+", figure["caption_text"]), (
+            f"{stem}.html: the explorer's caption is not numbered: {figure['caption_text'][:80]!r}"
+        )
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_each_chapter_page_carries_its_self_check(built_site, stem):
     _, html = parse_page(built_site, stem)
-    questions = json.loads((PROJECT_ROOT / "chapters" / "quizzes" / f"{stem.split('/')[-1]}.json").read_text(encoding="utf-8"))
+    questions = json.loads(
+        (PROJECT_ROOT / "chapters" / "quizzes" / f"{stem.split('/')[-1]}.json").read_text(
+            encoding="utf-8"
+        )
+    )
     first = questions[0]["question"]
-    assert json.dumps(first)[1:40] in html or first[:40] in html, f"{stem}.html: the self-check's first question is not in the page"
+    assert json.dumps(first)[1:40] in html or first[:40] in html, (
+        f"{stem}.html: the self-check's first question is not in the page"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -618,7 +738,15 @@ def prose_without_code(markdown: str) -> str:
     checked for loaded words above); quotations are checked in the prose.
     """
     text = _FRONT_MATTER.sub("", markdown)
-    text = _FENCE.sub(lambda m: narrative_text(m.group(0)) if m.group("info").strip().startswith("{") and not m.group("info").strip().startswith(("{code", "{literalinclude", "{raw")) else "\n", text)
+    text = _FENCE.sub(
+        lambda m: (
+            narrative_text(m.group(0))
+            if m.group("info").strip().startswith("{")
+            and not m.group("info").strip().startswith(("{code", "{literalinclude", "{raw"))
+            else "\n"
+        ),
+        text,
+    )
     return narrative_text(text)
 
 
@@ -647,27 +775,48 @@ def unverified_quotations(prose: str, documents: str) -> list:
 
 
 def _all_documents() -> str:
-    return _plain("\n".join(p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "data" / "sources").glob("*.txt"))))
+    return _plain(
+        "\n".join(
+            p.read_text(encoding="utf-8")
+            for p in sorted((PROJECT_ROOT / "data" / "sources").glob("*.txt"))
+        )
+    )
 
 
 def test_the_quotation_check_catches_words_rebuilt_from_columns():
     documents = _all_documents()
     assert unverified_quotations('Document 001 says "15 km".', documents) == ["15 km"]
     assert unverified_quotations('Document 001 says "15km (9 miles)".', documents) == []
-    assert unverified_quotations('It "forced ... to flee" and "Two days after the battle"', documents) == []
+    assert (
+        unverified_quotations('It "forced ... to flee" and "Two days after the battle"', documents)
+        == []
+    )
 
 
-@pytest.mark.parametrize("relative_path", ["intro.md"] + sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "chapters").glob("*.md")))
+@pytest.mark.parametrize(
+    "relative_path",
+    ["intro.md"]
+    + sorted(
+        p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "chapters").glob("*.md")
+    ),
+)
 def test_every_quotation_in_the_prose_is_a_documents_own_words(relative_path):
     prose = prose_without_code((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
     missing = unverified_quotations(prose, _all_documents())
-    assert not missing, f"{relative_path}: quoted words not found in any document (quote the document exactly, or drop the quotation marks):\n" + "\n".join(f"  {q[:100]!r}" for q in missing)
+    assert not missing, (
+        f"{relative_path}: quoted words not found in any document (quote the document exactly, or drop the quotation marks):\n"
+        + "\n".join(f"  {q[:100]!r}" for q in missing)
+    )
 
 
-@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "chapters" / "quizzes").glob("*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((PROJECT_ROOT / "chapters" / "quizzes").glob("*.json")), ids=lambda p: p.name
+)
 def test_every_quotation_in_a_self_check_is_a_documents_own_words(path):
     missing = unverified_quotations(quiz_strings(path), _all_documents())
-    assert not missing, f"{path.name}: quoted words not found in any document:\n" + "\n".join(f"  {q[:100]!r}" for q in missing)
+    assert not missing, f"{path.name}: quoted words not found in any document:\n" + "\n".join(
+        f"  {q[:100]!r}" for q in missing
+    )
 
 
 def test_head_notes_say_when_a_date_is_only_the_earliest_possible():
@@ -683,4 +832,6 @@ def test_no_head_note_rests_on_a_file_students_do_not_have():
 
     for row in load_source_manifest().itertuples():
         for text in (row.outlet_basis, row.date_basis, row.watch_for):
-            assert "README" not in text and "seeds" not in text, f"document {row.source_id}: {text!r}"
+            assert "README" not in text and "seeds" not in text, (
+                f"document {row.source_id}: {text!r}"
+            )

@@ -19,7 +19,14 @@ import matplotlib.pyplot as plt
 import pytest
 
 import sourcekit.explorer
-from sourcekit.charts import FIGURE_WIDTH, MIN_TEXT_PX, PHONE_WIDTH_PX, SCREEN_DPI, shown_width, text_sizes_on_phone
+from sourcekit.charts import (
+    FIGURE_WIDTH,
+    MIN_TEXT_PX,
+    PHONE_WIDTH_PX,
+    SCREEN_DPI,
+    shown_width,
+    text_sizes_on_phone,
+)
 from tests.content.test_chapters import CHAPTERS, chapter_source, code_cells
 
 #: Slow (runs every chapter's cells): `make test-fast` leaves these out.
@@ -28,7 +35,11 @@ pytestmark = pytest.mark.slow
 
 def measure(fig, where: str) -> dict:
     """What a phone reader gets from one figure: its image width and its text sizes."""
-    return {"where": where, "width": max(fig.get_figwidth(), shown_width(fig)), "sizes": text_sizes_on_phone(fig)}
+    return {
+        "where": where,
+        "width": max(fig.get_figwidth(), shown_width(fig)),
+        "sizes": text_sizes_on_phone(fig),
+    }
 
 
 def run_chapter(stem: str, monkeypatch) -> list:
@@ -42,12 +53,22 @@ def run_chapter(stem: str, monkeypatch) -> list:
     render = sourcekit.explorer.figure_png
 
     def figure_png(fig):
-        measured.append(measure(fig, f"explorer view {sum(m['where'].startswith('explorer') for m in measured) + 1}"))
+        measured.append(
+            measure(
+                fig,
+                f"explorer view {sum(m['where'].startswith('explorer') for m in measured) + 1}",
+            )
+        )
         return render(fig)
 
     def show(*args, **kwargs):
         for number in plt.get_fignums():
-            measured.append(measure(plt.figure(number), f"figure {sum(m['where'].startswith('figure') for m in measured) + 1}"))
+            measured.append(
+                measure(
+                    plt.figure(number),
+                    f"figure {sum(m['where'].startswith('figure') for m in measured) + 1}",
+                )
+            )
         plt.close("all")
 
     monkeypatch.setattr(sourcekit.explorer, "figure_png", figure_png)
@@ -105,7 +126,9 @@ def test_the_measure_catches_small_tick_labels():
 
 
 def test_a_wide_figure_needs_larger_text():
-    assert too_small([measure(_figure(width=7.5), "sample")]), "12 pt in a 7.5 in chart is 7.7 px on a phone"
+    assert too_small([measure(_figure(width=7.5), "sample")]), (
+        "12 pt in a 7.5 in chart is 7.7 px on a phone"
+    )
 
 
 def test_text_past_the_edge_widens_the_image():
@@ -123,13 +146,19 @@ def test_text_past_the_edge_widens_the_image():
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_every_chart_text_is_at_least_11_px_on_a_phone(stem, monkeypatch):
     measured = run_chapter(stem, monkeypatch)
-    assert any(m["where"].startswith("figure") for m in measured), f"{stem}: no figure was shown, so nothing was measured"
-    assert any(m["where"].startswith("explorer") for m in measured), f"{stem}: no explorer view was drawn, so nothing was measured"
+    assert any(m["where"].startswith("figure") for m in measured), (
+        f"{stem}: no figure was shown, so nothing was measured"
+    )
+    assert any(m["where"].startswith("explorer") for m in measured), (
+        f"{stem}: no explorer view was drawn, so nothing was measured"
+    )
     for figure in measured:
         assert len(figure["sizes"]), f"{stem}, {figure['where']}: no text found to measure"
         # The formula assumes the page shrinks the image to the column; an image narrower than
         # the column would not be enlarged (inline figures), and its text would be smaller.
-        assert figure["width"] * SCREEN_DPI >= PHONE_WIDTH_PX, f"{stem}, {figure['where']}: narrower than a phone's column"
+        assert figure["width"] * SCREEN_DPI >= PHONE_WIDTH_PX, (
+            f"{stem}, {figure['where']}: narrower than a phone's column"
+        )
     problems = too_small(measured)
     assert not problems, (
         f"{stem}: text under {MIN_TEXT_PX} px when the chart is shown {PHONE_WIDTH_PX} px wide "

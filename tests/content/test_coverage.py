@@ -17,8 +17,12 @@ def status():
 
 def test_every_sentence_is_coded_or_listed_with_a_reason(status):
     neither = status[status["status"] == "neither"]
-    assert neither.empty, "sentences neither coded in a table nor listed in data/uncoded_sentences.csv:\n" + "\n".join(
-        f"  {row.source_id} sentence {row.sentence}: {row.text}" for row in neither.itertuples()
+    assert neither.empty, (
+        "sentences neither coded in a table nor listed in data/uncoded_sentences.csv:\n"
+        + "\n".join(
+            f"  {row.source_id} sentence {row.sentence}: {row.text}"
+            for row in neither.itertuples()
+        )
     )
 
 
@@ -34,7 +38,9 @@ def test_no_listed_sentence_is_also_coded(status):
     still_listed = set(status.loc[status["uncoded_id"] != "", "uncoded_id"])
     coded_and_listed = status[(status["status"] == "coded") & (status["uncoded_id"] != "")]
     assert coded_and_listed.empty, list(coded_and_listed["uncoded_id"])
-    assert listed == still_listed, f"listed sentences that match no sentence: {sorted(listed - still_listed)}"
+    assert listed == still_listed, (
+        f"listed sentences that match no sentence: {sorted(listed - still_listed)}"
+    )
 
 
 def test_a_sentence_dropped_from_the_list_is_caught(data_copy):
@@ -43,7 +49,9 @@ def test_a_sentence_dropped_from_the_list_is_caught(data_copy):
         rows = list(csv.DictReader(handle))
     dropped = next(r for r in rows if r["reason_kind"] == "claim not tabled")
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=schema.UNCODED_SENTENCES.column_names, lineterminator="\n")
+        writer = csv.DictWriter(
+            handle, fieldnames=schema.UNCODED_SENTENCES.column_names, lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(r for r in rows if r is not dropped)
     after = sentence_status(sourcekit.source_texts(), sourcekit.load_all_tables())
@@ -57,7 +65,9 @@ def test_a_quote_that_only_brushes_a_sentence_does_not_code_it():
 
     for table in schema.QUOTED_TABLES:
         frames[table.file] = pd.DataFrame(columns=table.column_names)
-    frames[schema.TIMELINE.file] = pd.DataFrame([{"event_id": "T01", "source_id": "999", "quote": "enough. Second"}])
+    frames[schema.TIMELINE.file] = pd.DataFrame(
+        [{"event_id": "T01", "source_id": "999", "quote": "enough. Second"}]
+    )
     result = sentence_status({"999": text}, frames)
     assert list(result["status"]) == ["neither", "neither"]
 
@@ -68,4 +78,6 @@ def test_coverage_counts_add_up_and_every_claim_is_accounted_for(status):
     assert (table["sentences"] >= table["claim-bearing"]).all()
     assert (table["coded"] + table["listed"] == table["claim-bearing"]).all()
     assert (table["coded or listed %"] == 100.0).all()
-    assert table.loc["all", "sentences"] == sum(len(split_sentences(t)) for t in sourcekit.source_texts().values())
+    assert table.loc["all", "sentences"] == sum(
+        len(split_sentences(t)) for t in sourcekit.source_texts().values()
+    )

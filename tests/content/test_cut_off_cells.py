@@ -12,7 +12,6 @@ import re
 from html.parser import HTMLParser
 
 import pandas as pd
-import pytest
 
 import sourcekit  # noqa: F401  (importing the package sets the display options)
 from sourcekit.display import WHOLE_TABLE_OPTIONS
@@ -47,7 +46,9 @@ class _Cells(HTMLParser):
 
 def authors_texts() -> str:
     """Texts in which an ellipsis is the author's own ("Row id, C01, C02, ..."), not a cut."""
-    files = list((PROJECT_ROOT / "data").rglob("*.csv")) + list((PROJECT_ROOT / "data" / "sources").glob("*.txt"))
+    files = list((PROJECT_ROOT / "data").rglob("*.csv")) + list(
+        (PROJECT_ROOT / "data" / "sources").glob("*.txt")
+    )
     files.append(PROJECT_ROOT / "sourcekit" / "schema.py")
     return "\n".join(" ".join(f.read_text(encoding="utf-8").split()) for f in files)
 
@@ -102,7 +103,9 @@ def test_the_detector_lets_an_authors_own_ellipsis_stand():
     assert cut_cells(html, authors_texts()) == []
     assert cut_cells(html, "") == [(1, "string, required. Row id, C01, C02, ...")]
     cut = "<table><tr><td>Not named in the text. The course's collecto...</td></tr></table>"
-    assert cut_cells(cut, authors_texts()) == [(1, "Not named in the text. The course's collecto...")]
+    assert cut_cells(cut, authors_texts()) == [
+        (1, "Not named in the text. The course's collecto...")
+    ]
 
 
 def test_no_page_of_the_built_book_shows_a_cut_off_table_cell(built_site):
@@ -113,4 +116,7 @@ def test_no_page_of_the_built_book_shows_a_cut_off_table_cell(built_site):
     for page in pages:
         for table, text in cut_cells(page.read_text(encoding="utf-8"), known):
             problems.append(f"  {page.relative_to(built_site)}, table {table}: {text[-70:]!r}")
-    assert not problems, f"{len(problems)} table cells are cut short (show them whole; see sourcekit.display):\n" + "\n".join(problems[:40])
+    assert not problems, (
+        f"{len(problems)} table cells are cut short (show them whole; see sourcekit.display):\n"
+        + "\n".join(problems[:40])
+    )

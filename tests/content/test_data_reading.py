@@ -15,12 +15,18 @@ from sourcekit.display import data_dictionary
 CHOICE_COLUMNS = [(t, c) for t in schema.ALL_TABLES for c in t.columns if c.kind == "choice"]
 
 
-@pytest.mark.parametrize("table,column", CHOICE_COLUMNS, ids=lambda x: getattr(x, "name", getattr(x, "file", "")))
+@pytest.mark.parametrize(
+    "table,column", CHOICE_COLUMNS, ids=lambda x: getattr(x, "name", getattr(x, "file", ""))
+)
 def test_every_allowed_value_is_defined_and_printed_in_the_dictionary(table, column):
     definitions = dict(column.definitions)
-    assert set(definitions) == set(column.choices), f"{table.file}.{column.name}: undefined values {set(column.choices) - set(definitions)}"
+    assert set(definitions) == set(column.choices), (
+        f"{table.file}.{column.name}: undefined values {set(column.choices) - set(definitions)}"
+    )
     assert all(len(meaning) > 5 for meaning in definitions.values())
-    printed = data_dictionary(table).loc[column.name].iloc[-1]  # the cell that ends with the meaning
+    printed = (
+        data_dictionary(table).loc[column.name].iloc[-1]
+    )  # the cell that ends with the meaning
     for value, meaning in definitions.items():
         assert f"'{value}': {meaning}" in printed
 
@@ -46,13 +52,19 @@ def test_no_newspaper_or_journalist_is_coded_as_a_state_or_a_party():
     timeline = sourcekit.load_timeline()
     press = timeline[timeline["reported_by"].str.contains("|".join(PRESS))]
     assert not press.empty
-    assert set(press["reporter_side"]) <= {"third party", "document"}, press[["event_id", "reported_by", "reporter_side"]]
+    assert set(press["reporter_side"]) <= {"third party", "document"}, press[
+        ["event_id", "reported_by", "reporter_side"]
+    ]
 
 
 def test_russian_means_the_russian_state_in_both_side_columns():
     timeline, claims = sourcekit.load_timeline(), sourcekit.load_casualty_claims()
-    russian = list(timeline.loc[timeline["reporter_side"] == "Russian", "reported_by"]) + list(claims.loc[claims["claimant_side"] == "Russian", "claimant"])
-    assert russian and all(any(word in who for word in ("Putin", "Kremlin", "peacekeeping")) for who in russian), russian
+    russian = list(timeline.loc[timeline["reporter_side"] == "Russian", "reported_by"]) + list(
+        claims.loc[claims["claimant_side"] == "Russian", "claimant"]
+    )
+    assert russian and all(
+        any(word in who for word in ("Putin", "Kremlin", "peacekeeping")) for who in russian
+    ), russian
 
 
 def test_the_house_of_culture_strike_keeps_its_attribution_to_local_residents():
@@ -65,9 +77,14 @@ def test_the_house_of_culture_strike_keeps_its_attribution_to_local_residents():
 @pytest.mark.parametrize("source_id", ["001", "002", "003"])
 def test_the_azerbaijani_officials_loaded_lines_are_kept_beside_their_conciliatory_ones(source_id):
     reactions = sourcekit.load_reactions()
-    officials = reactions[(reactions["source_id"] == source_id) & (reactions["country"] == "Azerbaijan")
-                          & reactions["actor_kind"].isin(["head of state or government", "government official"])]
-    assert officials["quote"].str.contains("liberat|occup|junta|by force|no force", regex=True).any()
+    officials = reactions[
+        (reactions["source_id"] == source_id)
+        & (reactions["country"] == "Azerbaijan")
+        & reactions["actor_kind"].isin(["head of state or government", "government official"])
+    ]
+    assert (
+        officials["quote"].str.contains("liberat|occup|junta|by force|no force", regex=True).any()
+    )
 
 
 def test_the_loaded_words_in_summaries_stay_inside_quotation_marks():
@@ -83,10 +100,22 @@ def test_no_event_of_the_wider_war_is_filed_as_a_reaction_to_the_battle():
     """Truces, ceasefires, mediation and the helicopter are in the timeline; the earliest reaction follows the fighting for the city."""
     reactions, timeline = sourcekit.load_reactions(), sourcekit.load_timeline()
     assert not set(reactions["reaction_kind"]) & {"mediation", "peacekeeping", "incident"}
-    assert not reactions["quote"].str.contains("helicopter|truce|brokered|peacekeep|Minsk", regex=True).any()
-    battle = timeline[timeline["event_key"].isin(["stepanyan_reports_overnight_combat", "aliyev_announces_capture"])]
+    assert (
+        not reactions["quote"]
+        .str.contains("helicopter|truce|brokered|peacekeep|Minsk", regex=True)
+        .any()
+    )
+    battle = timeline[
+        timeline["event_key"].isin(
+            ["stepanyan_reports_overnight_combat", "aliyev_announces_capture"]
+        )
+    ]
     assert reactions["date"].dropna().min() >= battle["date"].min()
-    for key in ("us_brokered_ceasefire", "russian_brokered_truces", "russian_helicopter_shot_down"):
+    for key in (
+        "us_brokered_ceasefire",
+        "russian_brokered_truces",
+        "russian_helicopter_shot_down",
+    ):
         assert key in set(timeline["event_key"])
 
 

@@ -43,7 +43,9 @@ def test_each_documents_sha256_matches_the_manifest():
 def test_documents_are_byte_identical_to_the_seeds():
     seeds = {p.name[:3]: p.read_bytes() for p in SEEDS.glob("0*.txt")}
     for row in raw_rows(schema.SOURCES):
-        assert (DATA / "sources" / row["file"]).read_bytes() == seeds[row["source_id"]], row["file"]
+        assert (DATA / "sources" / row["file"]).read_bytes() == seeds[row["source_id"]], row[
+            "file"
+        ]
 
 
 @pytest.mark.parametrize("table", QUOTED_TABLES, ids=lambda t: t.file)

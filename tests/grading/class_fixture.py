@@ -14,7 +14,13 @@ from pathlib import Path
 from sourcekit_instructor.grade.account import RIGHT_ON_BOTH, RIGHT_ON_STORED, TYPED_ANSWER, WRONG
 from sourcekit_instructor.grade.written import rubrics_of
 
-EXERCISES = ("background", "the_battle", "casualty_reporting", "international_reaction", "provenance")
+EXERCISES = (
+    "background",
+    "the_battle",
+    "casualty_reporting",
+    "international_reaction",
+    "provenance",
+)
 
 OPENINGS = [
     "Document {a} says that {claim}, while {b} gives a different account.",
@@ -24,10 +30,15 @@ OPENINGS = [
     "Only {a} states that {claim}, so I would not count it twice with {b}.",
 ]
 CLAIMS = [
-    "the city was taken on 8 November", "the fighting went on for several days", "the figures come from one side",
-    "the population had fled during the earlier war", "the announcement came before any confirmation",
-    "the Minsk Group brokered a truce in 1994", "the numbers are not broken down by city",
-    "the government did not release military figures", "the reaction abroad was mostly cautious",
+    "the city was taken on 8 November",
+    "the fighting went on for several days",
+    "the figures come from one side",
+    "the population had fled during the earlier war",
+    "the announcement came before any confirmation",
+    "the Minsk Group brokered a truce in 1994",
+    "the numbers are not broken down by city",
+    "the government did not release military figures",
+    "the reaction abroad was mostly cautious",
 ]
 MIDDLES = [
     "A reader of {a} alone would picture the conflict as {adj}.",
@@ -38,20 +49,103 @@ MIDDLES = [
     "The word {word} appears only inside a quotation from an official in {a}.",
     "We cannot tell from these documents alone which account is right.",
 ]
-ADJECTIVES = ["one-sided", "already settled", "a local dispute", "a short episode", "a matter of numbers"]
+ADJECTIVES = [
+    "one-sided",
+    "already settled",
+    "a local dispute",
+    "a short episode",
+    "a matter of numbers",
+]
 WHENS = ["on the same day", "a day later", "in the first hours", "after the ceasefire"]
 WORDS = ['"liberated"', '"occupied"', '"heroic"', '"terrorists"']
-FIRST = ["Ana", "Ben", "Chloe", "Davit", "Elif", "Farid", "Gohar", "Hugo", "Ines", "Jamal", "Kamila", "Lev", "Mariam", "Nika", "Olga", "Pavel"]
-LAST = ["Aliyeva", "Brown", "Chen", "Davtyan", "Ersoy", "Fischer", "Grigoryan", "Huseynov", "Ivanova", "Jones", "Kim", "Lopez"]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Davit",
+    "Elif",
+    "Farid",
+    "Gohar",
+    "Hugo",
+    "Ines",
+    "Jamal",
+    "Kamila",
+    "Lev",
+    "Mariam",
+    "Nika",
+    "Olga",
+    "Pavel",
+]
+LAST = [
+    "Aliyeva",
+    "Brown",
+    "Chen",
+    "Davtyan",
+    "Ersoy",
+    "Fischer",
+    "Grigoryan",
+    "Huseynov",
+    "Ivanova",
+    "Jones",
+    "Kim",
+    "Lopez",
+]
 
 
 #: Words dropped into an answer every few words, so that two honest answers built from the same
 #: sentence patterns do not share a twelve-word run (real students do not write from templates).
-FILLERS = ["indeed", "clearly", "perhaps", "also", "here", "again", "really", "though", "still", "then", "in short",
-           "to me", "at least", "as such", "on balance", "in fact", "above all", "of course", "so", "now", "first",
-           "moreover", "besides", "likewise", "granted", "admittedly", "notably", "broadly", "overall", "plainly",
-           "arguably", "frankly", "equally", "oddly", "sadly", "surely", "honestly", "simply", "mostly", "partly",
-           "roughly", "openly", "rather", "largely", "fairly", "quite", "evidently", "apparently", "seemingly", "truly"]
+FILLERS = [
+    "indeed",
+    "clearly",
+    "perhaps",
+    "also",
+    "here",
+    "again",
+    "really",
+    "though",
+    "still",
+    "then",
+    "in short",
+    "to me",
+    "at least",
+    "as such",
+    "on balance",
+    "in fact",
+    "above all",
+    "of course",
+    "so",
+    "now",
+    "first",
+    "moreover",
+    "besides",
+    "likewise",
+    "granted",
+    "admittedly",
+    "notably",
+    "broadly",
+    "overall",
+    "plainly",
+    "arguably",
+    "frankly",
+    "equally",
+    "oddly",
+    "sadly",
+    "surely",
+    "honestly",
+    "simply",
+    "mostly",
+    "partly",
+    "roughly",
+    "openly",
+    "rather",
+    "largely",
+    "fairly",
+    "quite",
+    "evidently",
+    "apparently",
+    "seemingly",
+    "truly",
+]
 
 
 def _vary(rng: random.Random, text: str) -> str:
@@ -71,7 +165,16 @@ def honest_answer(rng: random.Random, words_wanted: int = 180) -> str:
     while sum(len(s.split()) for s in sentences) < words_wanted:
         a, b = rng.sample(ids, 2)
         template = rng.choice(OPENINGS if not sentences or rng.random() < 0.4 else MIDDLES)
-        sentences.append(template.format(a=a, b=b, claim=rng.choice(CLAIMS), adj=rng.choice(ADJECTIVES), when=rng.choice(WHENS), word=rng.choice(WORDS)))
+        sentences.append(
+            template.format(
+                a=a,
+                b=b,
+                claim=rng.choice(CLAIMS),
+                adj=rng.choice(ADJECTIVES),
+                when=rng.choice(WHENS),
+                word=rng.choice(WORDS),
+            )
+        )
     return _vary(rng, " ".join(sentences))
 
 
@@ -86,7 +189,9 @@ def students(count: int, seed: int = 2026) -> list:
     return people
 
 
-def written_records(count: int, exercises=EXERCISES, seed: int = 2026, blank_every: int = 0, plant_copy=None) -> list:
+def written_records(
+    count: int, exercises=EXERCISES, seed: int = 2026, blank_every: int = 0, plant_copy=None
+) -> list:
     """Records as ``make grade`` writes them, for ``count`` students and each exercise's written questions.
 
     Files are named as Canvas's "Download submissions" names them:
@@ -100,14 +205,27 @@ def written_records(count: int, exercises=EXERCISES, seed: int = 2026, blank_eve
         for qid in rubrics_of(exercise):
             texts = []
             for index, (prefix, user_id, _name) in enumerate(students(count, seed)):
-                text = "" if blank_every and index % blank_every == blank_every - 1 else honest_answer(rng, rng.randrange(120, 240))
+                text = (
+                    ""
+                    if blank_every and index % blank_every == blank_every - 1
+                    else honest_answer(rng, rng.randrange(120, 240))
+                )
                 texts.append(text)
             if plant_copy:
                 copier, source = plant_copy
                 texts[copier] = texts[source]
             for index, (prefix, user_id, _name) in enumerate(students(count, seed)):
                 submission = f"{prefix}_{user_id}_{7000000 + index}_{exercise}_exercises.ipynb"
-                records.append({"submission": submission, "student": user_id, "exercise": exercise, "question": qid, "text": texts[index], "words": len(texts[index].split())})
+                records.append(
+                    {
+                        "submission": submission,
+                        "student": user_id,
+                        "exercise": exercise,
+                        "question": qid,
+                        "text": texts[index],
+                        "words": len(texts[index].split()),
+                    }
+                )
     return records
 
 
@@ -207,13 +325,29 @@ def gradebook_rows(records: list, seed: int = 7) -> list:
                     if row.held[qid] == TYPED_ANSWER:
                         row.scores[qid] = 0
                 elif draw < 0.9:
-                    value = rng.choice(hinted) if hinted and rng.random() < 0.8 else ("not a real answer" if question["form"] in ("text", "word") else 999999 if "number" in question["form"] else "999")
+                    value = (
+                        rng.choice(hinted)
+                        if hinted and rng.random() < 0.8
+                        else (
+                            "not a real answer"
+                            if question["form"] in ("text", "word")
+                            else 999999
+                            if "number" in question["form"]
+                            else "999"
+                        )
+                    )
                     row.answers[qid], row.scores[qid], row.held[qid] = {"value": value}, 0, WRONG
                 else:
-                    row.answers[qid], row.scores[qid], row.held[qid] = {"unanswered": True}, 0, "unanswered"
+                    row.answers[qid], row.scores[qid], row.held[qid] = (
+                        {"unanswered": True},
+                        0,
+                        "unanswered",
+                    )
             seen[record["submission"]] = row
             rows.append(row)
-        row.written[record["question"]] = f"to grade: {record['words']} words" if record["words"] else "blank"
+        row.written[record["question"]] = (
+            f"to grade: {record['words']} words" if record["words"] else "blank"
+        )
     return rows
 
 
@@ -225,5 +359,9 @@ def write_gradebooks(rows: list, out: Path) -> dict:
     write_gradebook(rows, expected, out)
     if len(expected) > 1:
         for name in expected:
-            write_gradebook([r for r in rows if r.exercise == name], {name: expected[name]}, Path(out).with_name(f"{Path(out).stem}_{name}.csv"))
+            write_gradebook(
+                [r for r in rows if r.exercise == name],
+                {name: expected[name]},
+                Path(out).with_name(f"{Path(out).stem}_{name}.csv"),
+            )
     return expected

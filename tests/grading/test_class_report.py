@@ -43,15 +43,29 @@ def test_report_has_charts_with_alt_text_a_move_profile_and_the_gradebooks_numbe
     store, rng = GradeStore(review_db_path(out)), random.Random(3)
     graded = records[::2]
     for record in graded:
-        store.update(record["submission"], record["question"], criteria=[i for i in range(5 if record["question"] == "5.12" else 4) if rng.random() < 0.5])
+        store.update(
+            record["submission"],
+            record["question"],
+            criteria=[
+                i for i in range(5 if record["question"] == "5.12" else 4) if rng.random() < 0.5
+            ],
+        )
     store.close()
 
     path = write_class_report(out)
     page = path.read_text(encoding="utf-8")
     reader = Images()
     reader.feed(page)
-    assert len(reader.images) == 4 and all(i["src"].startswith("data:image/png;base64,") and len(i["alt"]) > 40 for i in reader.images)
-    assert reader.headings == ["Distribution of totals", "Per question: share right, and where it held", "Most common wrong answers", "Rubric criteria most often missed", "Profile by move"]
+    assert len(reader.images) == 4 and all(
+        i["src"].startswith("data:image/png;base64,") and len(i["alt"]) > 40 for i in reader.images
+    )
+    assert reader.headings == [
+        "Distribution of totals",
+        "Per question: share right, and where it held",
+        "Most common wrong answers",
+        "Rubric criteria most often missed",
+        "Profile by move",
+    ]
     assert page.count("The table behind this chart") == 4
     assert "http" not in page.replace("http-equiv", ""), "offline: nothing fetched from anywhere"
 
@@ -63,7 +77,10 @@ def test_report_has_charts_with_alt_text_a_move_profile_and_the_gradebooks_numbe
         mine = [r for r in book if r["exercise"] == entry["exercise"]]
         right = sum(1 for r in mine if float(r[f"q{entry['question']}"]) >= 1)
         assert (entry["answers"], entry["right"]) == (len(mine), right)
-        assert f"<td>{entry['question']}</td><td>{entry['move']}</td><td>{len(mine)}</td><td>{right}</td>" in page
+        assert (
+            f"<td>{entry['question']}</td><td>{entry['move']}</td><td>{len(mine)}</td><td>{right}</td>"
+            in page
+        )
     auto = {m: [0.0, 0.0] for m in MOVES}
     for exercise in ("background", "provenance"):
         for question in load_key(exercise)["questions"]:
@@ -74,16 +91,23 @@ def test_report_has_charts_with_alt_text_a_move_profile_and_the_gradebooks_numbe
     moves_of = {"1.9": "contextualization", "5.11": "sourcing", "5.12": "corroboration"}
     store = GradeStore(review_db_path(out))
     for (submission, qid), grade in store.all().items():
-        written[moves_of[qid]][0] += len([i for i in grade["criteria"] if i < (5 if qid == "5.12" else 4)])
+        written[moves_of[qid]][0] += len(
+            [i for i in grade["criteria"] if i < (5 if qid == "5.12" else 4)]
+        )
         written[moves_of[qid]][1] += 5 if qid == "5.12" else 4
     store.close()
     for entry in tables["moves"]:
         move = entry["move"]
         assert (entry["auto earned"], entry["auto possible"]) == tuple(auto[move]), move
         assert (entry["written earned"], entry["written possible"]) == tuple(written[move]), move
-        total = sum(auto[move]) and round(100 * (auto[move][0] + written[move][0]) / (auto[move][1] + written[move][1]), 1)
+        total = sum(auto[move]) and round(
+            100 * (auto[move][0] + written[move][0]) / (auto[move][1] + written[move][1]), 1
+        )
         assert entry["share of points"] == total
         assert re.search(rf"<td>{move}</td>(<td>[^<]*</td>){{4}}<td>{total}</td>", page)
     assert {m["move"] for m in tables["moves"]} == set(MOVES)
-    assert tables["wrong"] and all(w["count"] >= 2 and w["feedback"].startswith(f"Question {w['question']}: not") for w in tables["wrong"])
+    assert tables["wrong"] and all(
+        w["count"] >= 2 and w["feedback"].startswith(f"Question {w['question']}: not")
+        for w in tables["wrong"]
+    )
     assert sum(1 for t in tables["totals"]) == len(book)

@@ -21,12 +21,22 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from sourcekit.checks import FORMS, MOVES, AnswerChecker, MissingKeyError, digest, load_key, read_answer, seal, unseal
+from sourcekit.checks import (
+    FORMS,
+    MOVES,
+    AnswerChecker,
+    MissingKeyError,
+    digest,
+    load_key,
+    read_answer,
+    seal,
+    unseal,
+)
+from sourcekit.paths import PROJECT_ROOT
 from sourcekit_instructor import EXERCISES_DIR, INSTRUCTOR_DIR, master_paths
 from sourcekit_instructor.assign.generate import check_rhythm, fingerprint, render_all, write_files
-from sourcekit_instructor.masters import GenerationError, read_master
 from sourcekit_instructor.assign.keys import KeyBuildError, salt_for, validate_question
-from sourcekit.paths import PROJECT_ROOT
+from sourcekit_instructor.masters import GenerationError, read_master
 
 CHAPTERS = ("background", "the_battle", "casualty_reporting", "international_reaction")
 EXERCISES = CHAPTERS + ("provenance",)
@@ -57,15 +67,21 @@ def test_there_is_one_exercise_per_chapter_and_one_on_provenance_all_in_the_book
         assert f"exercises/{exercise}_exercises" in files
 
 
-def test_each_notebook_has_six_or_more_auto_graded_questions_and_a_written_one_with_a_rubric(masters):
+def test_each_notebook_has_six_or_more_auto_graded_questions_and_a_written_one_with_a_rubric(
+    masters,
+):
     assert sum(len(m.auto) for m in masters.values()) >= 30
     for exercise, master in masters.items():
         assert len(master.auto) >= 6, exercise
         assert master.written, exercise
-        rubric = (EXERCISES_DIR / "guides" / "_generated" / f"{exercise}_rubric.md").read_text(encoding="utf-8")
+        rubric = (EXERCISES_DIR / "guides" / "_generated" / f"{exercise}_rubric.md").read_text(
+            encoding="utf-8"
+        )
         for question in master.written:
             assert f"### Question {question['name']}" in rubric
-        assert rubric.count("point") >= 4, f"{exercise}: the rubric should say what earns each point"
+        assert rubric.count("point") >= 4, (
+            f"{exercise}: the rubric should say what earns each point"
+        )
 
 
 def test_every_question_names_its_move_and_has_a_prompt_a_scaffold_and_a_check_cell(masters):
@@ -79,7 +95,11 @@ def test_every_question_names_its_move_and_has_a_prompt_a_scaffold_and_a_check_c
 def test_the_rhythm_check_can_fail(masters):
     master = masters["provenance"]
     notebook = nbformat.read(student_copy("provenance"), as_version=4)
-    scaffold = next(c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("most_shared_pair ="))
+    scaffold = next(
+        c
+        for c in notebook.cells
+        if c.cell_type == "code" and c.source.startswith("most_shared_pair =")
+    )
     scaffold.source = "most_shared_pair = ('001', '002')"
     with pytest.raises(GenerationError, match="5.1"):
         check_rhythm(notebook, master)
@@ -92,10 +112,20 @@ def test_most_questions_make_students_work_with_the_data_in_code(masters):
     for exercise, master in masters.items():
         notebook = nbformat.read(instructor_copy(exercise), as_version=4)
         for question in master.auto:
-            cell = next(c for c in notebook.cells if c.cell_type == "code" and re.search(rf"^{question['variable']} = ", c.source, re.M))
+            cell = next(
+                c
+                for c in notebook.cells
+                if c.cell_type == "code"
+                and re.search(rf"^{question['variable']} = ", c.source, re.M)
+            )
             total += 1
-            computed += bool(re.search(r"[\w\]\)]\(|\[", cell.source.split(f"{question['variable']} = ", 1)[1]) or "BEGIN SOLUTION" in cell.source)
-    assert computed / total >= 0.8, f"only {computed} of {total} solutions are computed from the data"
+            computed += bool(
+                re.search(r"[\w\]\)]\(|\[", cell.source.split(f"{question['variable']} = ", 1)[1])
+                or "BEGIN SOLUTION" in cell.source
+            )
+    assert computed / total >= 0.8, (
+        f"only {computed} of {total} solutions are computed from the data"
+    )
 
 
 # --- feedback ------------------------------------------------------------------------------
@@ -111,12 +141,24 @@ def toy_key(tmp_path):
         "variable": "pair",
         "form": "source_id_pair",
         "points": 1,
-        "accept": [{"digest": digest(salt, "toy", "9.1", right), "says": seal("Why it matters.", salt, "toy", "9.1", right)}],
-        "hints": [{"digest": digest(salt, "toy", "9.1", wrong), "says": seal("A hint for this mistake.", salt, "toy", "9.1", wrong)}],
+        "accept": [
+            {
+                "digest": digest(salt, "toy", "9.1", right),
+                "says": seal("Why it matters.", salt, "toy", "9.1", right),
+            }
+        ],
+        "hints": [
+            {
+                "digest": digest(salt, "toy", "9.1", wrong),
+                "says": seal("A hint for this mistake.", salt, "toy", "9.1", wrong),
+            }
+        ],
         "otherwise": "Look again.",
         "example": "('000', '004')",
     }
-    (tmp_path / "toy.json").write_text(json.dumps({"exercise": "toy", "salt": salt, "questions": [question], "written": []}))
+    (tmp_path / "toy.json").write_text(
+        json.dumps({"exercise": "toy", "salt": salt, "questions": [question], "written": []})
+    )
     return tmp_path
 
 
@@ -141,7 +183,10 @@ class Exploding:
         ("001", "expected a pair of source ids, but got a single piece of text '001'"),
         ((1, 3), "source ids are text with three digits, like '001'"),
         (("001", "007"), "'007' is not a source id"),
-        (Exploding(), "could not read this answer (RuntimeError: boom). Expected a pair of two source ids."),
+        (
+            Exploding(),
+            "could not read this answer (RuntimeError: boom). Expected a pair of two source ids.",
+        ),
     ],
 )
 def test_the_check_gives_each_kind_of_feedback_and_returns_none(toy_key, capsys, value, expected):
@@ -182,7 +227,16 @@ def test_every_form_explains_itself_on_a_value_of_the_wrong_type():
 
 
 def test_a_question_without_a_likely_mistake_cannot_be_generated():
-    question = {"name": "9.1", "move": "sourcing", "variable": "x", "graded_on": "stored", "form": "whole_number", "correct": "c", "hints": [], "otherwise": "o"}
+    question = {
+        "name": "9.1",
+        "move": "sourcing",
+        "variable": "x",
+        "graded_on": "stored",
+        "form": "whole_number",
+        "correct": "c",
+        "hints": [],
+        "otherwise": "o",
+    }
     with pytest.raises(KeyBuildError, match="at least one likely wrong answer"):
         validate_question(question)
     with pytest.raises(KeyBuildError, match="move 'reading'"):
@@ -216,9 +270,15 @@ print("<<<DUMP>>>" + _j.dumps(_out, default=str))
 
 def _run_solutions(master):
     notebook = nbformat.read(instructor_copy(master.exercise), as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell(_DUMP.format(exercise=master.exercise, specs=json.dumps(master.auto))))
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(
+            _DUMP.format(exercise=master.exercise, specs=json.dumps(master.auto))
+        )
+    )
     NotebookClient(notebook, timeout=120, kernel_name="python3", record_timing=False).execute()
-    text = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.get("name") == "stdout")
+    text = "".join(
+        o.get("text", "") for o in notebook.cells[-1].outputs if o.get("name") == "stdout"
+    )
     return master.exercise, json.loads(text.split("<<<DUMP>>>", 1)[1])
 
 
@@ -242,7 +302,9 @@ def test_every_question_marks_a_realistic_wrong_answer_wrong_with_its_own_hint(s
             assert result["hints"], f"{exercise} {qid} has no likely mistake"
             for status, message, hint, wrong in result["hints"]:
                 assert status == "wrong", f"{exercise} {qid}: {wrong} judged {status}"
-                assert " ".join(hint.split()) in message, f"{exercise} {qid}: {wrong} did not get its hint"
+                assert " ".join(hint.split()) in message, (
+                    f"{exercise} {qid}: {wrong} did not get its hint"
+                )
 
 
 def _answer_strings(masters, solutions):
@@ -254,10 +316,14 @@ def _answer_strings(masters, solutions):
             strings.add(f"{result['variable']} = {result['repr']}")
             if isinstance(result["canonical"], list) and len(result["canonical"]) > 1:
                 # Containers of two or more are distinctive; numbers, words and ['004'] are not.
-                strings.update({result["repr"], repr(result["canonical"]), json.dumps(result["canonical"])})
+                strings.update(
+                    {result["repr"], repr(result["canonical"]), json.dumps(result["canonical"])}
+                )
             strings.add(question["correct"])
             strings.update(h["say"] for h in question["hints"])
-            strings.update(a["say"] for a in question.get("also_accept", ()) if isinstance(a, dict))
+            strings.update(
+                a["say"] for a in question.get("also_accept", ()) if isinstance(a, dict)
+            )
         instructor = nbformat.read(instructor_copy(exercise), as_version=4)
         for cell in instructor.cells:
             if cell.cell_type != "code":
@@ -287,11 +353,18 @@ def test_no_answer_is_readable_in_a_student_notebook(masters, solutions):
     assert len(strings) > 100
     for exercise in EXERCISES:
         notebook = nbformat.read(student_copy(exercise), as_version=4)
-        readable = " ".join(" ".join((cell.source + json.dumps(cell.get("outputs", []), ensure_ascii=False)).split()) for cell in notebook.cells)
+        readable = " ".join(
+            " ".join(
+                (cell.source + json.dumps(cell.get("outputs", []), ensure_ascii=False)).split()
+            )
+            for cell in notebook.cells
+        )
         readable += " ".join(nbformat.writes(notebook).split())
         leaks = sorted(s for s in strings if " ".join(s.split()) in readable)
         assert not leaks, f"{exercise}: {leaks[:5]}"
-        rubric = (EXERCISES_DIR / "guides" / "_generated" / f"{exercise}_rubric.md").read_text(encoding="utf-8")
+        rubric = (EXERCISES_DIR / "guides" / "_generated" / f"{exercise}_rubric.md").read_text(
+            encoding="utf-8"
+        )
         for line in rubric.splitlines():
             if line.startswith("- **1 point"):
                 assert line not in readable, f"{exercise}: the rubric is in the student copy"
@@ -299,7 +372,9 @@ def test_no_answer_is_readable_in_a_student_notebook(masters, solutions):
 
 def test_the_leak_scan_finds_an_answer_when_there_is_one(masters, solutions):
     strings = _answer_strings(masters, solutions)
-    instructor = " ".join(nbformat.writes(nbformat.read(instructor_copy("provenance"), as_version=4)).split())
+    instructor = " ".join(
+        nbformat.writes(nbformat.read(instructor_copy("provenance"), as_version=4)).split()
+    )
     assert any(" ".join(s.split()) in instructor for s in strings)
 
 
@@ -310,11 +385,16 @@ def test_no_answer_is_readable_in_the_published_site(masters, solutions, built_s
     pages = [
         p
         for p in built_site.rglob("*")
-        if p.suffix in (".html", ".ipynb", ".md", ".txt", ".json", ".js") and p.is_file() and "_static" not in p.parts and p.name != "searchindex.js"
+        if p.suffix in (".html", ".ipynb", ".md", ".txt", ".json", ".js")
+        and p.is_file()
+        and "_static" not in p.parts
+        and p.name != "searchindex.js"
     ]
     assert any(p.name == "provenance_exercises.html" for p in pages)
     for page in pages:
-        assert "instructor" not in page.parent.name and page.parent.name != "keys", f"{page} should not be published"
+        assert "instructor" not in page.parent.name and page.parent.name != "keys", (
+            f"{page} should not be published"
+        )
         text = _visible_text(page)
         leaks = [s for s in strings if s in text]
         assert not leaks, f"{page.relative_to(built_site)}: {leaks[:3]}"
@@ -342,8 +422,14 @@ def test_no_cell_overwrites_an_answer_after_the_student_sets_it(masters):
         notebook = nbformat.read(student_copy(exercise), as_version=4)
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
         for question in master.auto:
-            setters = [i for i, cell in enumerate(code) if question["variable"] in _assigned_names(cell.source)]
-            assert len(setters) == 1, f"{exercise} {question['name']}: {question['variable']} is set in {len(setters)} cells"
+            setters = [
+                i
+                for i, cell in enumerate(code)
+                if question["variable"] in _assigned_names(cell.source)
+            ]
+            assert len(setters) == 1, (
+                f"{exercise} {question['name']}: {question['variable']} is set in {len(setters)} cells"
+            )
             assert "otter_answer_cell" in code[setters[0]].metadata.get("tags", [])
             assert code[setters[0] + 1].source.strip() == f'check("{question["name"]}")'
 
@@ -357,7 +443,9 @@ def test_the_overwrite_scan_can_fail():
 def test_regenerating_never_overwrites_a_copy_someone_worked_in(tmp_path):
     notebook = nbformat.read(student_copy("provenance"), as_version=4)
     text = nbformat.writes(notebook) + "\n"
-    assert write_files({"provenance_exercises.ipynb": text}, root=tmp_path) == ["written    provenance_exercises.ipynb"]
+    assert write_files({"provenance_exercises.ipynb": text}, root=tmp_path) == [
+        "written    provenance_exercises.ipynb"
+    ]
     # Untouched since generation: replaced silently.
     notebook.cells[0].source += "\n\nA new paragraph in the master."
     notebook.metadata["sourcekit"]["generated_cells_sha256"] = fingerprint(notebook)
@@ -366,7 +454,9 @@ def test_regenerating_never_overwrites_a_copy_someone_worked_in(tmp_path):
     assert not list(tmp_path.glob("*.saved-*"))
     # A student typed an answer and saved: kept aside, byte for byte, before the new copy is written.
     worked = nbformat.read(tmp_path / "provenance_exercises.ipynb", as_version=4)
-    next(c for c in worked.cells if c.source == "most_shared_pair = ...").source = "most_shared_pair = ('000', '004')"
+    next(
+        c for c in worked.cells if c.source == "most_shared_pair = ..."
+    ).source = "most_shared_pair = ('000', '004')"
     nbformat.write(worked, tmp_path / "provenance_exercises.ipynb")
     saved_bytes = (tmp_path / "provenance_exercises.ipynb").read_bytes()
     report = write_files({"provenance_exercises.ipynb": text}, root=tmp_path)
@@ -381,7 +471,12 @@ def test_regenerating_never_overwrites_a_copy_someone_worked_in(tmp_path):
 @pytest.mark.slow
 def test_the_committed_copies_keys_and_guide_tables_are_up_to_date_with_their_masters(tmp_path):
     rendered = render_all(key_dir=tmp_path / "keys")
-    stale = [path for path, text in rendered.items() if not (EXERCISES_DIR / path).exists() or (EXERCISES_DIR / path).read_text(encoding="utf-8") != text]
+    stale = [
+        path
+        for path, text in rendered.items()
+        if not (EXERCISES_DIR / path).exists()
+        or (EXERCISES_DIR / path).read_text(encoding="utf-8") != text
+    ]
     assert not stale, f"run `make exercises`: these differ from what the masters generate: {stale}"
     keys_on_disk = {p.name for p in (EXERCISES_DIR / "keys").glob("*.json")}
     assert keys_on_disk == {Path(p).name for p in rendered if p.startswith("keys/")}
@@ -394,16 +489,30 @@ def test_keys_hold_digests_and_sealed_feedback_not_answers(masters, solutions):
         assert key["salt"] == salt_for(exercise)
         for question, spec in zip(key["questions"], master.auto):
             result = solutions[exercise][question["id"]]
-            assert all(re.fullmatch(r"[0-9a-f]{64}", a["digest"]) for a in question["accept"] + question["hints"])
+            assert all(
+                re.fullmatch(r"[0-9a-f]{64}", a["digest"])
+                for a in question["accept"] + question["hints"]
+            )
             canonical = json.dumps(result["canonical"], ensure_ascii=False)
             # Digests and sealed feedback are long hex strings, where any run of digits can occur
             # by chance ('1177' in a digest); the answer must not be in the rest of the key.
             readable = re.sub(r"\b[0-9a-f]{16,}\b", "", key_text)
             if len(canonical) >= 4 and question["form"] != "choice":  # the options are public
-                assert canonical not in readable, f"{exercise} {question['id']}: the answer is in the key"
-            assert " ".join(spec["correct"].split())[:30] not in key_text, f"{exercise} {question['id']}: feedback is not sealed"
-            [sealed] = [a["says"] for a in question["accept"] if a["digest"] == digest(key["salt"], exercise, question["id"], result["canonical"])]
-            assert unseal(sealed, key["salt"], exercise, question["id"], result["canonical"]) == " ".join(spec["correct"].split())
+                assert canonical not in readable, (
+                    f"{exercise} {question['id']}: the answer is in the key"
+                )
+            assert " ".join(spec["correct"].split())[:30] not in key_text, (
+                f"{exercise} {question['id']}: feedback is not sealed"
+            )
+            [sealed] = [
+                a["says"]
+                for a in question["accept"]
+                if a["digest"]
+                == digest(key["salt"], exercise, question["id"], result["canonical"])
+            ]
+            assert unseal(
+                sealed, key["salt"], exercise, question["id"], result["canonical"]
+            ) == " ".join(spec["correct"].split())
 
 
 def test_ids_typed_as_one_string_get_a_suggestion_with_each_id_separate():
@@ -429,7 +538,11 @@ NEEDS_MOVE_AT_LEAST = 18
 
 
 def _prompt_of(notebook, question):
-    return next(c.source for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith(f"**Question {question['name']}**"))
+    return next(
+        c.source
+        for c in notebook.cells
+        if c.cell_type == "markdown" and c.source.startswith(f"**Question {question['name']}**")
+    )
 
 
 def needs_move_problems(question: dict, prompt: str) -> list:
@@ -440,11 +553,23 @@ def needs_move_problems(question: dict, prompt: str) -> list:
         problems.append("needs_move should say, in a sentence, which judgement the answer needs")
     if question["move"] not in prompt.split("\n")[0]:
         problems.append(f"the prompt's first line should name its move, {question['move']!r}")
-    if not re.search(rf"set `{re.escape(question['variable'])}` to", " ".join(prompt.split()), flags=re.IGNORECASE):
-        problems.append(f"the prompt should say what form the answer takes ('Set `{question['variable']}` to ...')")
+    if not re.search(
+        rf"set `{re.escape(question['variable'])}` to",
+        " ".join(prompt.split()),
+        flags=re.IGNORECASE,
+    ):
+        problems.append(
+            f"the prompt should say what form the answer takes ('Set `{question['variable']}` to ...')"
+        )
     # Other judgements answered with their own feedback: likely wrong ones (hints), or other defensible readings.
-    if len(question.get("hints", ())) + sum(isinstance(a, dict) for a in question.get("also_accept", ())) < 2:
-        problems.append("a question that needs a judgement should answer at least two likely wrong judgements with a hint")
+    if (
+        len(question.get("hints", ()))
+        + sum(isinstance(a, dict) for a in question.get("also_accept", ()))
+        < 2
+    ):
+        problems.append(
+            "a question that needs a judgement should answer at least two likely wrong judgements with a hint"
+        )
     return problems
 
 
@@ -457,17 +582,36 @@ def test_at_least_eighteen_auto_graded_questions_need_their_move(masters):
                 problems = needs_move_problems(question, _prompt_of(notebook, question))
                 assert not problems, f"{exercise} {question['name']}: {problems}"
                 needing.append(question["name"])
-    assert len(needing) >= NEEDS_MOVE_AT_LEAST, f"only {len(needing)} questions need their move: {needing}"
+    assert len(needing) >= NEEDS_MOVE_AT_LEAST, (
+        f"only {len(needing)} questions need their move: {needing}"
+    )
     for master in masters.values():
-        assert any("needs_move" in q for q in master.auto), f"{master.exercise}: no question needs its move"
+        assert any("needs_move" in q for q in master.auto), (
+            f"{master.exercise}: no question needs its move"
+        )
 
 
 def test_the_needs_move_check_can_fail():
-    question = {"name": "9.1", "move": "corroboration", "variable": "pair", "hints": [{"value": 1, "say": "s"}], "needs_move": "judge"}
+    question = {
+        "name": "9.1",
+        "move": "corroboration",
+        "variable": "pair",
+        "hints": [{"value": 1, "say": "s"}],
+        "needs_move": "judge",
+    }
     problems = needs_move_problems(question, "**Question 9.1** *(sourcing)*. Which pair?")
     assert len(problems) == 4
-    good = {**question, "needs_move": "Decide which of two reports could have been built from the other one.", "hints": [{"value": 1}, {"value": 2}]}
-    assert needs_move_problems(good, "**Question 9.1** *(corroboration)*. Which pair? Set `pair` to a pair of ids.") == []
+    good = {
+        **question,
+        "needs_move": "Decide which of two reports could have been built from the other one.",
+        "hints": [{"value": 1}, {"value": 2}],
+    }
+    assert (
+        needs_move_problems(
+            good, "**Question 9.1** *(corroboration)*. Which pair? Set `pair` to a pair of ids."
+        )
+        == []
+    )
 
 
 def test_every_auto_graded_prompt_says_what_form_its_answer_takes(masters):
@@ -475,33 +619,53 @@ def test_every_auto_graded_prompt_says_what_form_its_answer_takes(masters):
         notebook = nbformat.read(student_copy(exercise), as_version=4)
         for question in master.auto:
             prompt = " ".join(_prompt_of(notebook, question).split())
-            assert re.search(rf"set `{re.escape(question['variable'])}` to", prompt, flags=re.IGNORECASE), f"{exercise} {question['name']}"
+            assert re.search(
+                rf"set `{re.escape(question['variable'])}` to", prompt, flags=re.IGNORECASE
+            ), f"{exercise} {question['name']}"
 
 
 def test_the_guides_give_each_question_its_text_and_whether_it_needs_its_move(masters):
     for exercise, master in masters.items():
-        table = (EXERCISES_DIR / "guides" / "_generated" / f"{exercise}_questions.md").read_text(encoding="utf-8")
+        table = (EXERCISES_DIR / "guides" / "_generated" / f"{exercise}_questions.md").read_text(
+            encoding="utf-8"
+        )
         notebook = nbformat.read(student_copy(exercise), as_version=4)
         for question in master.auto + master.written:
             prompt = " ".join(_prompt_of(notebook, question).split())
             last_words = " ".join(prompt.split()[-6:])
-            item = next(block for block in table.split("\n\n- ") if block.lstrip("- ").startswith(f"**{question['name']}** ("))
-            assert last_words in item, f"{exercise} {question['name']}: the guide should give the question's text"
+            item = next(
+                block
+                for block in table.split("\n\n- ")
+                if block.lstrip("- ").startswith(f"**{question['name']}** (")
+            )
+            assert last_words in item, (
+                f"{exercise} {question['name']}: the guide should give the question's text"
+            )
             if not question.get("manual"):
-                assert ("*Needs its move:* yes." in item) == ("needs_move" in question), f"{exercise} {question['name']}"
+                assert ("*Needs its move:* yes." in item) == ("needs_move" in question), (
+                    f"{exercise} {question['name']}"
+                )
 
 
 def test_every_written_question_has_a_rubric_and_a_model_answer_in_the_guide(masters):
     for exercise, master in masters.items():
-        rubric = (EXERCISES_DIR / "guides" / "_generated" / f"{exercise}_rubric.md").read_text(encoding="utf-8")
+        rubric = (EXERCISES_DIR / "guides" / "_generated" / f"{exercise}_rubric.md").read_text(
+            encoding="utf-8"
+        )
         sections = re.split(r"^### ", rubric, flags=re.MULTILINE)[1:]
         assert len(sections) == len(master.written)
         for section, question in zip(sections, master.written):
             assert section.startswith(f"Question {question['name']} ")
-            assert "**Rubric" in section and "**Model answer.**" in section, f"{exercise} {question['name']}"
+            assert "**Rubric" in section and "**Model answer.**" in section, (
+                f"{exercise} {question['name']}"
+            )
             model = section.split("**Model answer.**", 1)[1]
-            assert len(model.split()) >= 120, f"{exercise} {question['name']}: the model answer is too short to be one"
-            assert re.search(r"\b00[0-4]\b", model), f"{exercise} {question['name']}: the model answer cites no document"
+            assert len(model.split()) >= 120, (
+                f"{exercise} {question['name']}: the model answer is too short to be one"
+            )
+            assert re.search(r"\b00[0-4]\b", model), (
+                f"{exercise} {question['name']}: the model answer cites no document"
+            )
 
 
 def test_the_module_ends_with_a_written_question_that_asks_its_own_question(masters):
@@ -513,7 +677,9 @@ def test_the_module_ends_with_a_written_question_that_asks_its_own_question(mast
     prompt = " ".join(_prompt_of(notebook, last).split())
     assert module_question.lower() in prompt.lower()
     assert "evidence" in prompt and "row id" in prompt
-    rubric = (EXERCISES_DIR / "guides" / "_generated" / "provenance_rubric.md").read_text(encoding="utf-8")
+    rubric = (EXERCISES_DIR / "guides" / "_generated" / "provenance_rubric.md").read_text(
+        encoding="utf-8"
+    )
     assert f"### Question {last['name']}" in rubric
 
 
@@ -521,9 +687,16 @@ def test_no_exercise_sets_the_war_figure_against_the_city_figure_as_rival_counts
     # Issue 9, item 1: 002's "hundreds of thousands" counts those the war forced to flee, 003's
     # "thousands of them" the city's residents. The rubric of the background question used to
     # call them rival numbers.
-    text = (PROJECT_ROOT / "exercises" / "source" / "background_exercises.md").read_text(encoding="utf-8")
-    assert "The\n  numbers and dates differ" not in text and "numbers and dates differ" not in " ".join(text.split())
-    question = next(q for q in masters["background"].auto if q["variable"] == "what_the_two_figures_count")
+    text = (PROJECT_ROOT / "exercises" / "source" / "background_exercises.md").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        "The\n  numbers and dates differ" not in text
+        and "numbers and dates differ" not in " ".join(text.split())
+    )
+    question = next(
+        q for q in masters["background"].auto if q["variable"] == "what_the_two_figures_count"
+    )
     assert "needs_move" in question and "rival counts of the same people" in question["choices"]
 
 
@@ -532,5 +705,10 @@ def test_no_feedback_says_what_the_documents_do_not(masters):
     # translations; 001 says he "said".
     for master in masters.values():
         for question in master.auto:
-            words = " ".join([question["correct"], question["otherwise"]] + [h["say"] for h in question["hints"]])
-            assert "wrote in Armenian" not in words and "two English translations" not in words, question["name"]
+            words = " ".join(
+                [question["correct"], question["otherwise"]]
+                + [h["say"] for h in question["hints"]]
+            )
+            assert "wrote in Armenian" not in words and "two English translations" not in words, (
+                question["name"]
+            )

@@ -46,7 +46,12 @@ def test_one_page_per_submission_with_every_question_its_result_and_feedback(tmp
     write_gradebooks(rows, out)
     write_answers(rows, answers_file_path(out))
     store = GradeStore(review_db_path(out))
-    store.update(records[0]["submission"], "1.9", criteria=[0, 3], comment="Attribute the 1994 truce to 001. <i>not markup</i>")
+    store.update(
+        records[0]["submission"],
+        "1.9",
+        criteria=[0, 3],
+        comment="Attribute the 1994 truce to 001. <i>not markup</i>",
+    )
     store.close()
 
     folder, archive, names = write_feedback(out)
@@ -54,15 +59,24 @@ def test_one_page_per_submission_with_every_question_its_result_and_feedback(tmp
     with zipfile.ZipFile(archive) as bundle:
         assert sorted(bundle.namelist()) == sorted(names)
     for row, name in zip(rows, names):
-        assert name.startswith(re.search(r"_(\d+)_", row.submission).group(1) + "_"), "named by student"
+        assert name.startswith(re.search(r"_(\d+)_", row.submission).group(1) + "_"), (
+            "named by student"
+        )
         tags, text = read_page((folder / name).read_text(encoding="utf-8"))
         assert "script" not in tags and "img" not in tags
         key = load_key(row.exercise)
         for question in key["questions"]:
             qid = question["id"]
             assert f"Question {qid} (" in text
-            expected = judge(question, key["salt"], row.exercise, row.answers[qid]["value"] if "value" in row.answers[qid] else None).message
-            assert f"Feedback: {expected}" in text, f"{row.submission} {qid}: the same words check() gives"
+            expected = judge(
+                question,
+                key["salt"],
+                row.exercise,
+                row.answers[qid]["value"] if "value" in row.answers[qid] else None,
+            ).message
+            assert f"Feedback: {expected}" in text, (
+                f"{row.submission} {qid}: the same words check() gives"
+            )
             points = question.get("points", 1)
             got = row.scores[qid]
             assert f"{got:g} of {points:g} point" in text
@@ -76,16 +90,28 @@ def test_one_page_per_submission_with_every_question_its_result_and_feedback(tmp
             if held in held_texts:
                 held_texts[held].append((folder / name).read_text(encoding="utf-8"))
     assert held_texts[TYPED_ANSWER], "the fixture has an answer right on the stored tables only"
-    assert all("Right on the stored tables, not on the relabelled copy" in t for t in held_texts[TYPED_ANSWER])
-    assert all("Right: it holds on the stored tables and on the relabelled copy." in t for t in held_texts[RIGHT_ON_BOTH])
+    assert all(
+        "Right on the stored tables, not on the relabelled copy" in t
+        for t in held_texts[TYPED_ANSWER]
+    )
+    assert all(
+        "Right: it holds on the stored tables and on the relabelled copy." in t
+        for t in held_texts[RIGHT_ON_BOTH]
+    )
 
     # The graded written answer: criteria met, points, comment; the hostile one shown as text.
     first = (folder / names[0]).read_text(encoding="utf-8")
     tags, text = read_page(first)
     assert HOSTILE in text, "the hostile answer is shown, as the text it is"
-    assert "2 of 4 points." in text and "Met: accurate comparison from the data" in text and "Not met: reads the population sentences" in text
+    assert (
+        "2 of 4 points." in text
+        and "Met: accurate comparison from the data" in text
+        and "Not met: reads the population sentences" in text
+    )
     assert "Attribute the 1994 truce to 001. <i>not markup</i>" in text and "i" not in tags
     assert "default-src 'none'" in first, "the page allows no script at all"
     tags, text = read_page((folder / names[1]).read_text(encoding="utf-8"))
-    assert HOSTILE in text and "script" not in tags, "a hostile auto-graded answer, and check()'s message quoting it, are text"
+    assert HOSTILE in text and "script" not in tags, (
+        "a hostile auto-graded answer, and check()'s message quoting it, are text"
+    )
     assert "Not yet graded." in text and "1.9 not yet graded" in text

@@ -25,25 +25,42 @@ from tests.conftest import require_sandbox
 #: Slow (each test grades in the sandbox): `make test-fast` leaves these out.
 pytestmark = pytest.mark.slow
 
-EXERCISES = ("background", "the_battle", "casualty_reporting", "international_reaction", "provenance")
-WRITTEN_ANSWER = "003 repeats 001, or both repeat a wire story; the spelling defense suggests an editor."
+EXERCISES = (
+    "background",
+    "the_battle",
+    "casualty_reporting",
+    "international_reaction",
+    "provenance",
+)
+WRITTEN_ANSWER = (
+    "003 repeats 001, or both repeat a wire story; the spelling defense suggests an editor."
+)
 #: Per-cell limit in these tests: generous, so a loaded CI machine does not time out an import.
 TIMEOUT = 30
 
 
 def fingerprints(folder):
-    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in folder.iterdir()
+    }
 
 
 def edited(exercise, role, changes, markdown=None):
     """A copy of a generated notebook with some code cells' sources replaced."""
-    path = (INSTRUCTOR_DIR if role == "solution" else EXERCISES_DIR) / f"{exercise}_exercises.ipynb"
+    path = (
+        INSTRUCTOR_DIR if role == "solution" else EXERCISES_DIR
+    ) / f"{exercise}_exercises.ipynb"
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         for start, replacement in changes.items():
             if cell.cell_type == "code" and cell.source.startswith(start):
                 cell.source = replacement
-        if markdown and cell.cell_type == "markdown" and "otter_answer_cell" in cell.metadata.get("tags", []):
+        if (
+            markdown
+            and cell.cell_type == "markdown"
+            and "otter_answer_cell" in cell.metadata.get("tags", [])
+        ):
             cell.source = markdown
     return notebook
 
@@ -59,40 +76,92 @@ def graded_folder(tmp_path_factory):
     require_sandbox()
     folder = tmp_path_factory.mktemp("submissions")
     for exercise in EXERCISES:
-        shutil.copy(INSTRUCTOR_DIR / f"{exercise}_exercises.ipynb", folder / f"{exercise}_solution.ipynb")
-        shutil.copy(EXERCISES_DIR / f"{exercise}_exercises.ipynb", folder / f"{exercise}_unanswered.ipynb")
+        shutil.copy(
+            INSTRUCTOR_DIR / f"{exercise}_exercises.ipynb", folder / f"{exercise}_solution.ipynb"
+        )
+        shutil.copy(
+            EXERCISES_DIR / f"{exercise}_exercises.ipynb", folder / f"{exercise}_unanswered.ipynb"
+        )
     text = (EXERCISES_DIR / "provenance_exercises.ipynb").read_text(encoding="utf-8")
     (folder / "c_corrupt.ipynb").write_text(text[: len(text) // 3], encoding="utf-8")
-    loop = edited("provenance", "solution", {"# BEGIN SOLUTION NO PROMPT\npassage =": "while True:\n    pass", "placeholder_documents =": "placeholder_documents = 1 / 0"})
+    loop = edited(
+        "provenance",
+        "solution",
+        {
+            "# BEGIN SOLUTION NO PROMPT\npassage =": "while True:\n    pass",
+            "placeholder_documents =": "placeholder_documents = 1 / 0",
+        },
+    )
     nbformat.write(loop, folder / "d_endless_loop.ipynb")
     partial = edited(
         "provenance",
         "student",
-        {"most_shared_pair = ...": "most_shared_pair = 5", "independent_denials = ...": "independent_denials = 3", "orphan_pronoun_line = ...": "orphan_pronoun_line = 6"},
+        {
+            "most_shared_pair = ...": "most_shared_pair = 5",
+            "independent_denials = ...": "independent_denials = 3",
+            "orphan_pronoun_line = ...": "orphan_pronoun_line = 6",
+        },
         markdown=WRITTEN_ANSWER,
     )
     nbformat.write(partial, folder / "e_partial.ipynb")
-    (folder / "g_no_cells.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
+    (folder / "g_no_cells.ipynb").write_text(
+        '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8"
+    )
     (folder / "notes.txt").write_text("not a notebook, not graded", encoding="utf-8")
     before = fingerprints(folder)
     out = tmp_path_factory.mktemp("out") / "gradebook.csv"
     started = time.monotonic()
-    status = main([str(folder), "--out", str(out), "--timeout", str(TIMEOUT), "--max-time", "300", "--jobs", "2", "--lms", "canvas", "--identity", r"^(?P<id>.+)_(solution|unanswered)\.ipynb$"])
+    status = main(
+        [
+            str(folder),
+            "--out",
+            str(out),
+            "--timeout",
+            str(TIMEOUT),
+            "--max-time",
+            "300",
+            "--jobs",
+            "2",
+            "--lms",
+            "canvas",
+            "--identity",
+            r"^(?P<id>.+)_(solution|unanswered)\.ipynb$",
+        ]
+    )
     seconds = time.monotonic() - started
-    return {"folder": folder, "before": before, "status": status, "rows": read_csv(out), "out": out, "seconds": seconds}
+    return {
+        "folder": folder,
+        "before": before,
+        "status": status,
+        "rows": read_csv(out),
+        "out": out,
+        "seconds": seconds,
+    }
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_every_solution_scores_full_marks_on_both_data_sets_and_every_unanswered_copy_zero(exercise, graded_folder):
+def test_every_solution_scores_full_marks_on_both_data_sets_and_every_unanswered_copy_zero(
+    exercise, graded_folder
+):
     rows = graded_folder["rows"]
     key = load_key(exercise)
     solution, unanswered = rows[f"{exercise}_solution.ipynb"], rows[f"{exercise}_unanswered.ipynb"]
     possible = str(sum(q["points"] for q in key["questions"]))
-    assert (solution["exercise"], solution["total"], solution["possible"]) == (exercise, possible, possible), solution["problems"]
+    assert (solution["exercise"], solution["total"], solution["possible"]) == (
+        exercise,
+        possible,
+        possible,
+    ), solution["problems"]
     for question in key["questions"]:
-        assert solution[f"q{question['id']} held on"] == (RIGHT_ON_BOTH if question["graded_on"] == "variant" else RIGHT_ON_STORED)
+        assert solution[f"q{question['id']} held on"] == (
+            RIGHT_ON_BOTH if question["graded_on"] == "variant" else RIGHT_ON_STORED
+        )
         assert unanswered[f"q{question['id']} held on"] == "unanswered"
-    assert (unanswered["status"], unanswered["total"], unanswered["problems"]) == ("graded", "0", "")
+    assert (unanswered["status"], unanswered["total"], unanswered["problems"]) == (
+        "graded",
+        "0",
+        "",
+    )
     per_exercise = read_csv(graded_folder["out"].with_name(f"gradebook_{exercise}.csv"))
     assert per_exercise[f"{exercise}_solution.ipynb"]["total"] == possible
 
@@ -102,7 +171,11 @@ def test_the_gradebook_has_a_row_per_submission_a_column_per_question_and_a_tota
     rows = graded_folder["rows"]
     assert len(rows) == 2 * len(EXERCISES) + 4
     key = load_key("provenance")
-    header = list(read_csv(graded_folder["out"].with_name("gradebook_provenance.csv"))["provenance_solution.ipynb"])
+    header = list(
+        read_csv(graded_folder["out"].with_name("gradebook_provenance.csv"))[
+            "provenance_solution.ipynb"
+        ]
+    )
     assert header[3 : 3 + len(key["questions"])] == [f"q{q['id']}" for q in key["questions"]]
     assert {"total", "possible", "q5.11 (written)", "q5.1 held on", "problems"} <= set(header)
 
@@ -125,7 +198,9 @@ def test_an_endless_loop_is_stopped_and_the_rest_of_the_notebook_still_graded(gr
     assert row["total"] == str(int(row["possible"]) - 2)
 
 
-def test_a_partly_answered_notebook_scores_its_right_typed_reading_answer_and_its_written_answer_is_counted(graded_folder):
+def test_a_partly_answered_notebook_scores_its_right_typed_reading_answer_and_its_written_answer_is_counted(
+    graded_folder,
+):
     row = graded_folder["rows"]["e_partial.ipynb"]
     # 5.1 is not a pair; 5.5's typed 3 is wrong; 5.8's typed 6 is right, and 5.8 is a reading question.
     assert (row["q5.1"], row["q5.5"], row["q5.8"]) == ("0", "0", "1")
@@ -145,21 +220,31 @@ def test_the_summary_and_the_lms_file_are_written_beside_the_gradebook(graded_fo
     assert "bubblewrap sandbox" in summary and "--variant-seed" in summary
     assert "c_corrupt.ipynb: not graded" in summary
     assert "5.11, 5.12: grade by hand" in summary
-    canvas = list(csv.reader(graded_folder["out"].with_name("gradebook_canvas.csv").open(encoding="utf-8")))
+    canvas = list(
+        csv.reader(graded_folder["out"].with_name("gradebook_canvas.csv").open(encoding="utf-8"))
+    )
     assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     people = {line[2]: line for line in canvas[1:]}
     assert sorted(people) == sorted(EXERCISES)
     # Each "student" handed in a solution and an unanswered copy: a collision, reported, never merged.
     column = next(i for i, name in enumerate(canvas[0]) if name.startswith("provenance ("))
     assert people["provenance"][column] == ""
-    assert "identity 'provenance' is given by 2 provenance submissions: provenance_solution.ipynb (" in summary and "not merged" in summary
+    assert (
+        "identity 'provenance' is given by 2 provenance submissions: provenance_solution.ipynb ("
+        in summary
+        and "not merged" in summary
+    )
 
 
 def test_a_submission_that_ignores_interrupts_is_killed_with_its_kernel(tmp_path):
     require_sandbox()
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["sourcekit"] = {"exercise": "provenance"}
-    notebook.cells = [nbformat.v4.new_code_cell("while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass")]
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass"
+        )
+    ]
     nbformat.write(notebook, tmp_path / "stubborn.ipynb")
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     started = time.monotonic()

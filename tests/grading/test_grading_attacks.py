@@ -16,7 +16,6 @@ import contextlib
 import csv
 import fcntl
 import hashlib
-import json
 import os
 import resource
 import shutil
@@ -29,10 +28,10 @@ import psutil
 import pytest
 
 from sourcekit.checks import load_key
-from sourcekit_instructor import EXERCISES_DIR, INSTRUCTOR_DIR
-from sourcekit_instructor.grade.cli import main
-from sourcekit_instructor.grade import sandbox
 from sourcekit.paths import PROJECT_ROOT
+from sourcekit_instructor import EXERCISES_DIR, INSTRUCTOR_DIR
+from sourcekit_instructor.grade import sandbox
+from sourcekit_instructor.grade.cli import main
 from tests.conftest import require_sandbox
 
 #: Slow (each attack is graded in the sandbox): `make test-fast` leaves these out.
@@ -50,7 +49,11 @@ def bare_copy():
     """A notebook of the exercise with only its first line (the checker) and no answers: quick to run."""
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["sourcekit"] = {"exercise": EXERCISE}
-    notebook.cells = [nbformat.v4.new_code_cell(f"from sourcekit.checks import answer_checker\ncheck = answer_checker({EXERCISE!r})")]
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            f"from sourcekit.checks import answer_checker\ncheck = answer_checker({EXERCISE!r})"
+        )
+    ]
     return notebook
 
 
@@ -112,9 +115,9 @@ def attacks(folder: Path, out: Path):
     )
     forged_result = (
         "import json, os\n"
-        f"forged = json.dumps({{'answers': json.dumps({{'most_shared_pair': {{'value': ['001', '003']}}}}), 'problems': []}})\n"
+        "forged = json.dumps({'answers': json.dumps({'most_shared_pair': {'value': ['001', '003']}}), 'problems': []})\n"
         "for fd in range(1, 64):\n    try:\n        os.write(fd, forged.encode())\n    except OSError:\n        pass\n"
-        "print('<<<SOURCEKIT-RESULT>>>{\"verdicts\": [{\"question\": \"5.1\", \"score\": 100}], \"problems\": []}')"
+        'print(\'<<<SOURCEKIT-RESULT>>>{"verdicts": [{"question": "5.1", "score": 100}], "problems": []}\')'
     )
     bare_marker = "import os\nos.write(1, b'<<<SOURCEKIT-RESULT>>>')\nprint('<<<SOURCEKIT-GRADE>>>')\nos.write(1, b'{')"
     vandal = (
@@ -155,7 +158,10 @@ def attacks(folder: Path, out: Path):
         "attack_daemon.ipynb": (with_cell(bare_copy(), daemon), "blank"),
         "attack_flood.ipynb": (with_cell(bare_copy(), flood), "blank"),
         "attack_memory.ipynb": (with_cell(solution_copy(), memory, at=1), "full"),
-        "attack_huge_integer.ipynb": (with_cell(solution_copy(), "longest_run_words = 10**5000"), "full-1"),
+        "attack_huge_integer.ipynb": (
+            with_cell(solution_copy(), "longest_run_words = 10**5000"),
+            "full-1",
+        ),
         "attack_typed_answers.ipynb": (with_cell(bare_copy(), typed), "typed"),
         "attack_loop_over_check.ipynb": (with_cell(bare_copy(), loop_over_check), "blank"),
         "attack_network.ipynb": (with_cell(bare_copy(), network), "blank"),
@@ -178,7 +184,9 @@ def attacked(tmp_path_factory):
         nbformat.write(notebook, folder / name)
     # An nbformat 3 notebook of the full solution, and two classmates' honest work.
     v3 = nbformat.convert(solution_copy(), 3)
-    (folder / "attack_nbformat3.ipynb").write_text(nbformat.writes(v3, version=3), encoding="utf-8")
+    (folder / "attack_nbformat3.ipynb").write_text(
+        nbformat.writes(v3, version=3), encoding="utf-8"
+    )
     made["attack_nbformat3.ipynb"] = (None, "full")
     stripped = student_copy()
     stripped.metadata.pop("sourcekit")
@@ -203,7 +211,19 @@ def attacked(tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sandbox, "claimed_uid", recording_claim)
-        status = main([str(folder), "--out", str(out), "--timeout", str(TIMEOUT), "--max-time", str(MAX_TIME), "--jobs", "2"])
+        status = main(
+            [
+                str(folder),
+                "--out",
+                str(out),
+                "--timeout",
+                str(TIMEOUT),
+                "--max-time",
+                str(MAX_TIME),
+                "--jobs",
+                "2",
+            ]
+        )
     seconds = time.monotonic() - started
     gradebook = out.read_bytes()
     time.sleep(1)
@@ -211,16 +231,31 @@ def attacked(tmp_path_factory):
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     summary = out.with_name("gradebook_summary.txt").read_text(encoding="utf-8")
     return {
-        "status": status, "uids": used_uids, "rows": rows, "made": made, "folder": folder, "out": out, "summary": summary,
-        "submissions": submissions, "project": project, "children": children, "rss": rss, "seconds": seconds,
-        "gradebook": gradebook, "grader_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "status": status,
+        "uids": used_uids,
+        "rows": rows,
+        "made": made,
+        "folder": folder,
+        "out": out,
+        "summary": summary,
+        "submissions": submissions,
+        "project": project,
+        "children": children,
+        "rss": rss,
+        "seconds": seconds,
+        "gradebook": gradebook,
+        "grader_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }
 
 
 def _fixed_points(summary):
     """Points a typed-in answer earns: reading questions, and computation questions this run's copy does not change."""
     key = {q["id"]: q.get("points", 1) for q in load_key(EXERCISE)["questions"]}
-    total = sum(q.get("points", 1) for q in load_key(EXERCISE)["questions"] if q.get("graded_on") == "stored")
+    total = sum(
+        q.get("points", 1)
+        for q in load_key(EXERCISE)["questions"]
+        if q.get("graded_on") == "stored"
+    )
     for marker in ("does not change the answer of",):
         line = next((l for l in summary.splitlines() if marker in l), "")
         ids = line.split(marker, 1)[1].split("(", 1)[0] if line else ""
@@ -230,20 +265,48 @@ def _fixed_points(summary):
 
 def test_the_run_finishes_writes_its_gradebook_and_exits_0(attacked):
     assert attacked["status"] == 0
-    assert set(attacked["rows"]) == {("'" + n if n.startswith("=") else n) for n in attacked["submissions"]}
-    assert attacked["out"].read_bytes() == attacked["gradebook"], "something rewrote the gradebook after the run"
+    assert set(attacked["rows"]) == {
+        ("'" + n if n.startswith("=") else n) for n in attacked["submissions"]
+    }
+    assert attacked["out"].read_bytes() == attacked["gradebook"], (
+        "something rewrote the gradebook after the run"
+    )
 
 
-@pytest.mark.parametrize("name", sorted(n for n in (
-    "attack_patched_judge.ipynb", "attack_forged_key.ipynb", "attack_forged_result.ipynb", "attack_bare_marker.ipynb",
-    "attack_vandal.ipynb", "attack_daemon.ipynb", "attack_flood.ipynb", "attack_memory.ipynb", "attack_huge_integer.ipynb",
-    "attack_typed_answers.ipynb", "attack_loop_over_check.ipynb", "attack_network.ipynb", "attack_kill_the_worker.ipynb",
-    "=1+1.ipynb", "attack_no_metadata.ipynb", "attack_nbformat3.ipynb")))
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n
+        for n in (
+            "attack_patched_judge.ipynb",
+            "attack_forged_key.ipynb",
+            "attack_forged_result.ipynb",
+            "attack_bare_marker.ipynb",
+            "attack_vandal.ipynb",
+            "attack_daemon.ipynb",
+            "attack_flood.ipynb",
+            "attack_memory.ipynb",
+            "attack_huge_integer.ipynb",
+            "attack_typed_answers.ipynb",
+            "attack_loop_over_check.ipynb",
+            "attack_network.ipynb",
+            "attack_kill_the_worker.ipynb",
+            "=1+1.ipynb",
+            "attack_no_metadata.ipynb",
+            "attack_nbformat3.ipynb",
+        )
+    ),
+)
 def test_each_attack_scores_only_what_its_typed_answers_earn(attacked, name):
     row = attacked["rows"][name if not name.startswith("=") else "'" + name]
     possible = sum(q.get("points", 1) for q in load_key(EXERCISE)["questions"])
     earns = attacked["made"][name][1]
-    expected = {"blank": 0, "full": possible, "full-1": possible - 1, "typed": _fixed_points(attacked["summary"])}[earns]
+    expected = {
+        "blank": 0,
+        "full": possible,
+        "full-1": possible - 1,
+        "typed": _fixed_points(attacked["summary"]),
+    }[earns]
     total = int(row["total"]) if row["total"] else 0
     assert total == expected, (name, row["status"], row["problems"])
     assert row["exercise"] == EXERCISE
@@ -257,7 +320,9 @@ def test_the_honest_classmates_are_graded_in_full(attacked):
 
 def test_no_file_outside_the_private_folder_changed(attacked):
     assert project_hashes() == attacked["project"]
-    now = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in attacked["folder"].iterdir()}
+    now = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in attacked["folder"].iterdir()
+    }
     assert now == attacked["submissions"]
 
 
@@ -271,7 +336,11 @@ def test_no_process_outlives_the_run(attacked):
     for uid in sorted(attacked["uids"]):
         with unclaimed(uid) as free:
             if free:
-                strays += [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
+                strays += [
+                    p.pid
+                    for p in psutil.process_iter(["uids"])
+                    if p.info["uids"] and p.info["uids"].real == uid
+                ]
     assert not strays, f"sandbox processes still running: {strays}"
 
 
@@ -323,7 +392,20 @@ def test_make_passes_the_folder_name_safely(tmp_path):
     require_sandbox()
     folder = tmp_path / "subs `touch pwned` $(touch pwned2)"
     folder.mkdir()
-    done = subprocess.run(["make", "-s", "--no-print-directory", "grade", f"SUBMISSIONS={folder}", f"OUT={tmp_path / 'g.csv'}"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "grade",
+            f"SUBMISSIONS={folder}",
+            f"OUT={tmp_path / 'g.csv'}",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "no .ipynb files" in done.stderr
     assert not (PROJECT_ROOT / "pwned").exists() and not (PROJECT_ROOT / "pwned2").exists()
     assert not (tmp_path / "pwned").exists()
@@ -346,7 +428,21 @@ def test_without_a_sandbox_when_told_it_grades_and_says_so_in_every_row(tmp_path
     nbformat.write(solution_copy(), folder / "solution.ipynb")
     nbformat.write(bare_copy(), folder / "blank.ipynb")
     out = tmp_path / "g.csv"
-    assert main([str(folder), "--out", str(out), "--no-sandbox", "--timeout", str(TIMEOUT), "--max-time", str(MAX_TIME)]) == 0
+    assert (
+        main(
+            [
+                str(folder),
+                "--out",
+                str(out),
+                "--no-sandbox",
+                "--timeout",
+                str(TIMEOUT),
+                "--max-time",
+                str(MAX_TIME),
+            ]
+        )
+        == 0
+    )
     with out.open(encoding="utf-8", newline="") as handle:
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     possible = str(sum(q.get("points", 1) for q in load_key(EXERCISE)["questions"]))

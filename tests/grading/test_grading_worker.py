@@ -16,7 +16,9 @@ from tests.conftest import require_sandbox
 pytestmark = pytest.mark.slow
 
 #: Where, inside a run, it can read which data set it was given.
-WHICH_DATA = "import os\nmarker = open(os.path.join(os.environ['SHUSHA_COURSE_DATA'], 'marker.txt')).read()"
+WHICH_DATA = (
+    "import os\nmarker = open(os.path.join(os.environ['SHUSHA_COURSE_DATA'], 'marker.txt')).read()"
+)
 
 
 def notebook(*sources):
@@ -56,7 +58,9 @@ def test_each_run_starts_fresh_and_reads_its_own_data_set(runner, two_data_sets)
         "seen_here = builtins.seen",
         WHICH_DATA,
     )
-    (stored, stored_problems), (variant, variant_problems) = runner.run_on(cells, ["seen_here", "marker"], two_data_sets)
+    (stored, stored_problems), (variant, variant_problems) = runner.run_on(
+        cells, ["seen_here", "marker"], two_data_sets
+    )
     assert values(stored) == {"seen_here": 1, "marker": "stored"}
     assert values(variant) == {"seen_here": 1, "marker": "variant"}
     assert stored_problems == [] and variant_problems == []
@@ -89,15 +93,22 @@ def test_a_cell_that_calls_exit_stops_only_the_cells_after_it(runner, two_data_s
 
 def test_a_cell_past_the_time_limit_is_interrupted_and_the_next_cells_run(two_data_sets):
     runner = Runner(timeout=1, max_time=30, sandboxed=False)
-    cells = notebook("import time\nwhile True:\n    time.sleep(0.01)", "after = 2", "broken = 1 / 0")
+    cells = notebook(
+        "import time\nwhile True:\n    time.sleep(0.01)", "after = 2", "broken = 1 / 0"
+    )
     [(answers, problems)] = runner.run_on(cells, ["after", "broken"], two_data_sets[:1])
     assert values(answers) == {"after": 2, "broken": None}
-    assert problems == ["code cell 1 ran longer than 1 s and was stopped (an endless loop?)", "code cell 3 raised ZeroDivisionError: division by zero"]
+    assert problems == [
+        "code cell 1 ran longer than 1 s and was stopped (an endless loop?)",
+        "code cell 3 raised ZeroDivisionError: division by zero",
+    ]
 
 
 def test_a_run_that_kills_itself_is_reported_and_the_next_run_still_happens(runner, two_data_sets):
     cells = notebook(WHICH_DATA, "if marker == 'stored':\n    os._exit(3)")
-    (stored, stored_problems), (variant, variant_problems) = runner.run_on(cells, ["marker"], two_data_sets)
+    (stored, stored_problems), (variant, variant_problems) = runner.run_on(
+        cells, ["marker"], two_data_sets
+    )
     assert stored == {} or values(stored) == {"marker": None}
     assert any("ended before it finished" in p for p in stored_problems)
     assert values(variant) == {"marker": "variant"} and variant_problems == []
@@ -127,7 +138,9 @@ def test_two_grading_runs_at_once_never_share_a_sandbox_user(two_data_sets):
     from sourcekit_instructor.grade import sandbox
 
     require_sandbox()
-    other = subprocess.Popen([sys.executable, "-c", OTHER_GRADING_RUN], stdout=subprocess.PIPE, text=True)
+    other = subprocess.Popen(
+        [sys.executable, "-c", OTHER_GRADING_RUN], stdout=subprocess.PIPE, text=True
+    )
     uid = None
     try:
         uid, pid = map(int, other.stdout.readline().split())

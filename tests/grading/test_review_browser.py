@@ -39,8 +39,13 @@ def browser_tools():
 
 
 def start_server(out: Path):
-    process = subprocess.Popen([sys.executable, "-m", "sourcekit_instructor.review", "--out", str(out), "--port", "0"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sourcekit_instructor.review", "--out", str(out), "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = process.stdout.readline()
     found = re.search(r"http://127\.0\.0\.1:\d+/", line)
     if not found:
@@ -53,7 +58,13 @@ def drive(phase: str, url: str, screenshots=None) -> dict:
     env = {"PATH": "/usr/bin:/bin", "CHROMIUM_PATH": str(CHROMIUM)}
     if screenshots:
         env["REVIEW_SCREENSHOTS"] = str(screenshots)
-    done = subprocess.run(["node", str(Path(__file__).with_name("review_check.mjs")), phase, url], capture_output=True, text=True, timeout=240, env=env)
+    done = subprocess.run(
+        ["node", str(Path(__file__).with_name("review_check.mjs")), phase, url],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -72,14 +83,25 @@ def test_grade_by_keyboard_apply_to_several_and_resume_after_restart(tmp_path):
     assert [c["ticked"] for c in cards[:3]] == [[0, 2], [1], [0, 1, 3]]
     assert [c["points"] for c in cards[:3]] == ["2", "1", "2.5"]
     assert cards[2]["adjust"] == "-0.5"
-    assert [c["comment"] for c in cards[:3]] == ["Good comparison; say which document is silent.", "Attribute the population figure to 002.", "Strong; the omissions need an example."]
-    assert [c["comment"] for c in cards[3:5]] == ["Cite documents by id."] * 2, "the comment applied to two selected answers"
-    assert all(c["comment"] == "" and c["ticked"] == [] for c in cards[5:]), "answers not selected are untouched"
+    assert [c["comment"] for c in cards[:3]] == [
+        "Good comparison; say which document is silent.",
+        "Attribute the population figure to 002.",
+        "Strong; the omissions need an example.",
+    ]
+    assert [c["comment"] for c in cards[3:5]] == ["Cite documents by id."] * 2, (
+        "the comment applied to two selected answers"
+    )
+    assert all(c["comment"] == "" and c["ticked"] == [] for c in cards[5:]), (
+        "answers not selected are untouched"
+    )
     assert cards == graded["cardsBeforeReload"], "a reload shows every grade as it was entered"
     # Names hidden: nothing in the page names a file or a student until the instructor reveals them.
     assert graded["namesBeforeReveal"] == [""] * 8
     for record in records:
-        assert record["submission"] not in graded["htmlBeforeReveal"] and record["student"] not in graded["htmlBeforeReveal"]
+        assert (
+            record["submission"] not in graded["htmlBeforeReveal"]
+            and record["student"] not in graded["htmlBeforeReveal"]
+        )
     revealed = [re.match(r": (\S+\.ipynb)", name).group(1) for name in graded["namesAfterReveal"]]
     assert sorted(revealed) == sorted(r["submission"] for r in records)
     assert revealed != sorted(revealed), "answers come in a shuffled order, not the folder's"
@@ -96,7 +118,9 @@ def test_grade_by_keyboard_apply_to_several_and_resume_after_restart(tmp_path):
         server.kill()
         server.wait()
     assert again["cards"] == cards, "after a restart every score and comment is where it was"
-    assert [re.match(r": (\S+\.ipynb)", n).group(1) for n in again["namesAfterReveal"]] == revealed, "the shuffled order is stable across restarts"
+    assert [
+        re.match(r": (\S+\.ipynb)", n).group(1) for n in again["namesAfterReveal"]
+    ] == revealed, "the shuffled order is stable across restarts"
     assert again["axe"] == [], again["axe"]
 
 
@@ -111,13 +135,32 @@ def test_the_server_refuses_other_hosts_and_cross_site_changes(tmp_path):
         port = url.rsplit(":", 1)[1].strip("/")
         ok = json.load(urllib.request.urlopen(url + "api/question?key=background/1.9"))
         assert all("name" not in a for a in ok["answers"]), "names are sent only when asked for"
-        body = json.dumps({"key": "background/1.9", "ids": [ok["answers"][0]["id"]], "comment": "x"}).encode()
-        for headers in ({"Host": f"attacker.example:{port}"}, {"Origin": "http://attacker.example"}, {}):
-            request = urllib.request.Request(url + "api/grade", data=body, method="POST", headers={"Content-Type": "application/json" if headers else "text/plain", **headers})
+        body = json.dumps(
+            {"key": "background/1.9", "ids": [ok["answers"][0]["id"]], "comment": "x"}
+        ).encode()
+        for headers in (
+            {"Host": f"attacker.example:{port}"},
+            {"Origin": "http://attacker.example"},
+            {},
+        ):
+            request = urllib.request.Request(
+                url + "api/grade",
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Type": "application/json" if headers else "text/plain",
+                    **headers,
+                },
+            )
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request)
             assert refused.value.code in (400, 403)
-        fine = urllib.request.Request(url + "api/grade", data=body, method="POST", headers={"Content-Type": "application/json"})
+        fine = urllib.request.Request(
+            url + "api/grade",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         assert json.load(urllib.request.urlopen(fine))["changed"][0]["grade"]["comment"] == "x"
     finally:
         server.kill()
@@ -126,7 +169,11 @@ def test_the_server_refuses_other_hosts_and_cross_site_changes(tmp_path):
 
 def test_feedback_pages_and_the_class_report_pass_axe_core(tmp_path):
     from sourcekit_instructor.grade.class_report import write_class_report
-    from sourcekit_instructor.grade.feedback import answers_file_path, write_answers, write_feedback
+    from sourcekit_instructor.grade.feedback import (
+        answers_file_path,
+        write_answers,
+        write_feedback,
+    )
     from sourcekit_instructor.review.store import GradeStore, review_db_path
 
     from .class_fixture import gradebook_rows, write_gradebooks
@@ -139,7 +186,12 @@ def test_feedback_pages_and_the_class_report_pass_axe_core(tmp_path):
     write_answers(rows, answers_file_path(out))
     store = GradeStore(review_db_path(out))
     for record in records[:4]:
-        store.update(record["submission"], record["question"], criteria=[0, 2], comment="Cite documents by id.")
+        store.update(
+            record["submission"],
+            record["question"],
+            criteria=[0, 2],
+            comment="Cite documents by id.",
+        )
     store.close()
     folder, _, names = write_feedback(out)
     report = write_class_report(out)

@@ -16,7 +16,6 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from tests.conftest import read_csv_rows
 from sourcekit import load_casualty_claims, source_texts
 from sourcekit.casualties import (
     EXCLUSIVE_QUALIFIERS,
@@ -25,14 +24,15 @@ from sourcekit.casualties import (
     claim_wording,
     claims_overview,
     describe_claims,
-    plot_claim_ranges,
-    plot_running_total_check,
     explorer_views,
     part_of_claims,
+    plot_claim_ranges,
+    plot_running_total_check,
     range_segments,
     running_total_check,
 )
 from sourcekit.paths import PROJECT_ROOT
+from tests.conftest import read_csv_rows
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,9 @@ def test_the_range_chart_draws_one_marker_per_figure_at_its_stated_bound(claims_
     for row in rows:
         _, marker = found[row["claim_id"]]
         bound = int(row["value_min"] or row["value_max"])
-        assert list(marker.get_xdata()) == [bound], f"{row['claim_id']}: marker should sit at {bound}"
+        assert list(marker.get_xdata()) == [bound], (
+            f"{row['claim_id']}: marker should sit at {bound}"
+        )
 
 
 def test_open_ends_run_to_the_edge_of_the_axis_and_stated_ends_do_not(claims_2020):
@@ -86,14 +88,22 @@ def test_open_ends_run_to_the_edge_of_the_axis_and_stated_ends_do_not(claims_202
         open_right, open_left = f"{claim_id}-open-right", f"{claim_id}-open-left"
         if row["value_max"] == "":
             _, arrow = found[open_right]
-            assert arrow.xy[0] == high and arrow.xyann[0] == int(row["value_min"]), f"{claim_id}: 'at least' should run from its floor to the right edge"
+            assert arrow.xy[0] == high and arrow.xyann[0] == int(row["value_min"]), (
+                f"{claim_id}: 'at least' should run from its floor to the right edge"
+            )
         else:
-            assert open_right not in found, f"{claim_id}: a figure with a ceiling was drawn open to the right"
+            assert open_right not in found, (
+                f"{claim_id}: a figure with a ceiling was drawn open to the right"
+            )
         if row["value_min"] == "":
             _, arrow = found[open_left]
-            assert arrow.xy[0] == low and arrow.xyann[0] == int(row["value_max"]), f"{claim_id}: 'nearly' should run from its ceiling to the left edge"
+            assert arrow.xy[0] == low and arrow.xyann[0] == int(row["value_max"]), (
+                f"{claim_id}: 'nearly' should run from its ceiling to the left edge"
+            )
         else:
-            assert open_left not in found, f"{claim_id}: a figure with a floor was drawn open to the left"
+            assert open_left not in found, (
+                f"{claim_id}: a figure with a floor was drawn open to the left"
+            )
 
 
 def test_open_arrows_are_dashed_so_openness_is_not_shown_by_colour_alone(claims_2020):
@@ -111,7 +121,9 @@ def test_a_bound_the_toll_does_not_reach_is_hollow_and_a_reached_one_filled(clai
             continue
         _, marker = found[row["claim_id"]]
         hollow = marker.get_markerfacecolor() == "white"
-        assert hollow == (row["qualifier"] in EXCLUSIVE_QUALIFIERS), f"{row['claim_id']} ({row['qualifier']})"
+        assert hollow == (row["qualifier"] in EXCLUSIVE_QUALIFIERS), (
+            f"{row['claim_id']} ({row['qualifier']})"
+        )
 
 
 def test_range_segments_never_invent_a_bound(claims_2020):
@@ -129,7 +141,13 @@ def test_range_segments_never_invent_a_bound(claims_2020):
 
 def test_axis_limits_are_powers_of_ten_around_the_stated_bounds(claims_2020):
     low, high = axis_limits(claims_2020)
-    stated = [int(v) for row in csv_rows() if row["conflict"] == "2020 war" for v in (row["value_min"], row["value_max"]) if v]
+    stated = [
+        int(v)
+        for row in csv_rows()
+        if row["conflict"] == "2020 war"
+        for v in (row["value_min"], row["value_max"])
+        if v
+    ]
     assert low <= min(stated) < low * 10
     assert high / 10 <= max(stated) < high
 
@@ -151,7 +169,9 @@ def test_each_figure_is_worded_as_the_document_words_it(claims):
     texts = source_texts()
     for _, row in claims.iterrows():
         wording = claim_wording(row)
-        assert wording.lower() in row["quote"].lower(), f"{row['claim_id']}: {wording!r} is not in its quote"
+        assert wording.lower() in row["quote"].lower(), (
+            f"{row['claim_id']}: {wording!r} is not in its quote"
+        )
         assert row["quote"] in texts[row["source_id"]]
 
 
@@ -161,7 +181,9 @@ def test_a_part_is_linked_to_the_whole_that_contains_it(claims):
     linked = part_of.dropna()
     assert len(linked) >= 1
     for part, whole in linked.items():
-        assert rows.loc[part, "quote"] == rows.loc[whole, "quote"], "whole and part come from one sentence"
+        assert rows.loc[part, "quote"] == rows.loc[whole, "quote"], (
+            "whole and part come from one sentence"
+        )
         assert rows.loc[part, "value_stated"] < rows.loc[whole, "value_stated"]
         assert rows.loc[part, "counted_group"] == rows.loc[whole, "counted_group"]
     # A figure alone in its sentence is part of nothing.
@@ -194,7 +216,9 @@ def test_claim_quotes_names_an_unknown_claim(claims):
 def test_working_back_subtracts_the_new_deaths_from_the_later_total(claims):
     rows = {row["claim_id"]: row for row in csv_rows()}
     check = running_total_check(claims, total_id="C09", new_id="C08", earlier_id="C02")
-    assert check["implied_earlier"] == int(rows["C09"]["value_stated"]) - int(rows["C08"]["value_stated"])
+    assert check["implied_earlier"] == int(rows["C09"]["value_stated"]) - int(
+        rows["C08"]["value_stated"]
+    )
     ceiling = int(rows["C02"]["value_max"])
     assert check["fits"] == (check["implied_earlier"] < ceiling)
     assert check["distance_to_bound"] == ceiling - check["implied_earlier"]
@@ -241,7 +265,10 @@ def test_the_explorer_has_one_view_per_counted_group_and_one_per_other_war(claim
         else:
             expected = set(claims.loc[claims["conflict"] == option.split(" (")[0], "claim_id"])
         assert drawn == expected, f"{option}: drew {sorted(drawn)}, expected {sorted(expected)}"
-        assert all(f"document {sid}" in alt_texts[option] for sid in claims.loc[claims["claim_id"].isin(expected), "source_id"])
+        assert all(
+            f"document {sid}" in alt_texts[option]
+            for sid in claims.loc[claims["claim_id"].isin(expected), "source_id"]
+        )
 
 
 # --- the chapter's own prose ------------------------------------------------------------

@@ -34,18 +34,28 @@ def test_each_framing_is_decided_by_its_cue(sentence, framing, cue):
 
 
 def test_an_apostrophe_is_not_a_quotation_mark():
-    assert classify_framing("The country's forces took the city's heights, a victory.") == ("stated as fact", "")
+    assert classify_framing("The country's forces took the city's heights, a victory.") == (
+        "stated as fact",
+        "",
+    )
 
 
 def test_sentences_about_other_things_are_left_out():
-    assert not is_about_the_capture("The most ferocious combat had taken place around Shusha overnight.")
+    assert not is_about_the_capture(
+        "The most ferocious combat had taken place around Shusha overnight."
+    )
     assert not is_about_the_capture("Certainly there is a feeling of loss here.")
     assert is_about_the_capture("If taken, it could serve as a staging post.")
 
 
 def test_sentences_split_at_full_stops_and_lines_but_not_inside_a_quote():
     text = "He said “It is over.” Then he left.\nA new line. Mr. Putin spoke."
-    assert split_sentences(text) == ["He said “It is over.”", "Then he left.", "A new line.", "Mr. Putin spoke."]
+    assert split_sentences(text) == [
+        "He said “It is over.”",
+        "Then he left.",
+        "A new line.",
+        "Mr. Putin spoke.",
+    ]
 
 
 def test_every_sentence_found_is_verbatim_in_its_document():
@@ -59,7 +69,9 @@ def test_the_hedges_the_chapter_discusses_are_found_where_they_are():
     sentences = capture_sentences()
 
     def framing_of(source_id, start):
-        rows = sentences[(sentences["source_id"] == source_id) & sentences["sentence"].str.startswith(start)]
+        rows = sentences[
+            (sentences["source_id"] == source_id) & sentences["sentence"].str.startswith(start)
+        ]
         assert len(rows) == 1, (source_id, start)
         return rows.iloc[0]["framing"]
 

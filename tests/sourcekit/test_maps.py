@@ -7,9 +7,9 @@ matplotlib.use("Agg")
 import pytest
 
 from sourcekit import load_source_manifest, name_usage_table
-from sourcekit.names import VOICES
 from sourcekit.geo import distance_claims_with_great_circle, great_circle_km, places_near
 from sourcekit.maps import describe_name_forms, plot_distance_claims, plot_name_forms, plot_places
+from sourcekit.names import VOICES
 
 
 def test_the_map_labels_every_place_with_all_its_names_and_corrects_the_aspect():

@@ -15,7 +15,9 @@ import pytest
 
 from sourcekit.paths import PROJECT_ROOT
 
-SETUPTOOLS = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+SETUPTOOLS = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+    "setuptools"
+]
 
 
 def test_every_subpackage_of_sourcekit_is_listed_for_the_wheel():
@@ -31,23 +33,46 @@ def test_every_packaged_course_folder_exists_and_has_its_files():
     for package, folder in SETUPTOOLS["package-dir"].items():
         assert package in SETUPTOOLS["packages"], package
         patterns = SETUPTOOLS["package-data"][package]
-        assert any(next((PROJECT_ROOT / folder).glob(pattern), None) for pattern in patterns), folder
+        assert any(next((PROJECT_ROOT / folder).glob(pattern), None) for pattern in patterns), (
+            folder
+        )
 
 
 @pytest.mark.slow
 def test_an_installed_copy_reads_its_packaged_files_and_the_override_still_wins(tmp_path):
     site = tmp_path / "site-packages"
-    shutil.copytree(PROJECT_ROOT / "sourcekit", site / "sourcekit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        PROJECT_ROOT / "sourcekit",
+        site / "sourcekit",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     for package, folder in SETUPTOOLS["package-dir"].items():
         target = site.joinpath(*package.split("."))
         if not target.exists():
             shutil.copytree(PROJECT_ROOT / folder, target)
     probe = "from sourcekit.paths import PROJECT_ROOT, data_dir; print(PROJECT_ROOT); print(data_dir())"
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
-    lines = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.split()
-    assert lines == [str(site / "sourcekit" / "_course"), str(site / "sourcekit" / "_course" / "data")]
+    lines = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert lines == [
+        str(site / "sourcekit" / "_course"),
+        str(site / "sourcekit" / "_course" / "data"),
+    ]
     env["SHUSHA_COURSE_DATA"] = str(tmp_path / "elsewhere")
-    lines = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.split()
+    lines = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert lines[1] == str(tmp_path / "elsewhere")
 
 
@@ -64,9 +89,15 @@ def test_the_course_wheel_is_built_once_and_reused_while_its_files_are_unchanged
 
     wheel = build_course_wheel(PROJECT_ROOT, tmp_path)
     built_at = wheel.stat().st_mtime_ns
-    assert build_course_wheel(PROJECT_ROOT, tmp_path) == wheel and wheel.stat().st_mtime_ns == built_at
+    assert (
+        build_course_wheel(PROJECT_ROOT, tmp_path) == wheel
+        and wheel.stat().st_mtime_ns == built_at
+    )
     names = zipfile.ZipFile(wheel).namelist()
-    assert "sourcekit/_course/data/sources.csv" in names and "sourcekit/_course/exercises/keys/background.json" in names
+    assert (
+        "sourcekit/_course/data/sources.csv" in names
+        and "sourcekit/_course/exercises/keys/background.json" in names
+    )
     assert not [name for name in names if "instructor" in name or name.endswith(".ipynb")]
     # The students' library only: neither the grader nor the build machinery goes home with them.
     packages = {name.split("/")[0] for name in names if name.endswith(".py")}

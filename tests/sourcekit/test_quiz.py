@@ -40,13 +40,19 @@ def test_ordering_keeps_every_answer_and_its_feedback_and_is_reproducible(name):
 
 
 def test_the_position_can_be_anything_and_wrong_answers_keep_their_order():
-    question = {"question": "q", "answers": [{"answer": "right", "correct": True}, {"answer": "a"}, {"answer": "b"}]}
+    question = {
+        "question": "q",
+        "answers": [{"answer": "right", "correct": True}, {"answer": "a"}, {"answer": "b"}],
+    }
     assert [a["answer"] for a in order_answers(question, 2)["answers"]] == ["a", "b", "right"]
     assert [a["answer"] for a in order_answers(question, 1)["answers"]] == ["a", "right", "b"]
 
 
 def test_positions_do_not_simply_climb_down_the_page():
-    questions = [{"question": f"question {i}", "answers": [{"answer": str(j)} for j in range(3)]} for i in range(3)]
+    questions = [
+        {"question": f"question {i}", "answers": [{"answer": str(j)} for j in range(3)]}
+        for i in range(3)
+    ]
     positions = right_answer_positions(questions)
     assert positions not in ([0, 1, 2], [2, 1, 0])
     assert sorted(positions) == [0, 1, 2]

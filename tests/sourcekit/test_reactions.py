@@ -17,7 +17,6 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from tests.conftest import read_csv_rows
 from sourcekit import load_reactions, source_texts
 from sourcekit.charts import side_colour
 from sourcekit.explorer import static_explorer, views_by
@@ -28,15 +27,16 @@ from sourcekit.reactions import (
     country_side,
     dated_reactions,
     describe_reactions,
+    passage_keys,
+    passages_mentioning,
     plot_count_matrix,
     plot_reaction_matrix,
     plot_reaction_timeline,
     plot_reactions_per_source,
-    passage_keys,
-    passages_mentioning,
     reactions_per_source,
     sentence_of_each_row,
 )
+from tests.conftest import read_csv_rows
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,11 @@ def csv_rows():
 def marks(fig):
     """Every gid-carrying mark of a figure's first axes, by gid."""
     ax = fig.axes[0]
-    return {artist.get_gid(): artist for artist in list(ax.lines) + list(ax.collections) if artist.get_gid()}
+    return {
+        artist.get_gid(): artist
+        for artist in list(ax.lines) + list(ax.collections)
+        if artist.get_gid()
+    }
 
 
 # --- counts ---------------------------------------------------------------------------
@@ -83,9 +87,16 @@ def test_the_matrix_draws_one_mark_per_non_empty_cell_with_its_count_written(rea
     table = count_table(reactions, "country", "reaction_kind")
     fig = plot_reaction_matrix(reactions)
     drawn = marks(fig)
-    expected = {f"{country}|{kind}" for country in table.index for kind in table.columns if table.loc[country, kind]}
+    expected = {
+        f"{country}|{kind}"
+        for country in table.index
+        for kind in table.columns
+        if table.loc[country, kind]
+    }
     assert set(drawn) == expected, "a mark for every count above zero, none for zero"
-    written = sorted(int(text.get_text()) for text in fig.axes[0].texts if text.get_text().isdigit())
+    written = sorted(
+        int(text.get_text()) for text in fig.axes[0].texts if text.get_text().isdigit()
+    )
     assert written == sorted(int(v) for v in table.to_numpy().ravel() if v)
 
 
@@ -104,7 +115,11 @@ def test_the_per_document_chart_ends_with_each_documents_total(reactions):
     totals = {gid.split("|")[1]: gid for gid in drawn if gid.startswith("all kinds of actor|")}
     assert set(totals) == set(expected)
     # The written count beside each total marker is the CSV's count.
-    texts = {round(t.xy[0]): int(t.get_text()) for t in fig.axes[0].texts if t.xy[1] == len(count_table(reactions, "actor_kind", "source_id"))}
+    texts = {
+        round(t.xy[0]): int(t.get_text())
+        for t in fig.axes[0].texts
+        if t.xy[1] == len(count_table(reactions, "actor_kind", "source_id"))
+    }
     assert sorted(texts.values()) == sorted(expected.values())
 
 
@@ -126,7 +141,9 @@ def test_only_dated_reactions_are_placed_and_each_keeps_its_precision(reactions)
         if row["date_precision"] == "day":
             assert end == start
         elif row["date_precision"] == "month":
-            assert (start.day, end.day) == (1, calendar.monthrange(start.year, start.month)[1]), f"{reaction_id}: a month-dated reaction should span the whole month"
+            assert (start.day, end.day) == (1, calendar.monthrange(start.year, start.month)[1]), (
+                f"{reaction_id}: a month-dated reaction should span the whole month"
+            )
 
 
 def test_the_timeline_draws_a_point_for_a_day_and_a_bar_for_a_month(reactions):
@@ -136,7 +153,9 @@ def test_the_timeline_draws_a_point_for_a_day_and_a_bar_for_a_month(reactions):
     assert set(drawn) == set(dated.index)
     for reaction_id, line in drawn.items():
         points = len(line.get_xdata())
-        assert points == (1 if dated.loc[reaction_id, "date_precision"] == "day" else 2), reaction_id
+        assert points == (1 if dated.loc[reaction_id, "date_precision"] == "day" else 2), (
+            reaction_id
+        )
     undated = sum(1 for row in csv_rows() if not row["date"])
     assert f"{undated} are not" in fig.axes[0].get_title(loc="left")
 
@@ -147,9 +166,13 @@ def test_the_timeline_draws_a_point_for_a_day_and_a_bar_for_a_month(reactions):
 def test_every_alliance_passage_is_a_verbatim_sentence_of_its_document():
     texts = source_texts()
     passages = passages_mentioning()
-    assert set(ALLIANCE_PHRASES) <= {p for phrases in passages["phrases"] for p in phrases.split("; ")}
+    assert set(ALLIANCE_PHRASES) <= {
+        p for phrases in passages["phrases"] for p in phrases.split("; ")
+    }
     for row in passages.itertuples():
-        assert row.passage in texts[row.document], f"document {row.document}: passage not verbatim: {row.passage[:60]!r}"
+        assert row.passage in texts[row.document], (
+            f"document {row.document}: passage not verbatim: {row.passage[:60]!r}"
+        )
         for phrase in row.phrases.split("; "):
             assert re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", row.passage)
 
@@ -180,7 +203,9 @@ def test_each_reaction_row_is_traced_to_the_sentence_its_quote_starts_in(reactio
 
 
 def test_a_glued_quotation_keeps_footnote_markers_and_stars_as_characters():
-    assert as_markdown("accidentally[267] shot *down*").data == r"accidentally\[267\] shot \*down\*"
+    assert (
+        as_markdown("accidentally[267] shot *down*").data == r"accidentally\[267\] shot \*down\*"
+    )
 
 
 # --- alt text and the explorer ---------------------------------------------------------------
@@ -196,7 +221,13 @@ def test_the_alt_text_counts_each_country_from_the_data(reactions):
 
 def test_views_by_draws_one_view_per_document_in_the_order_given(reactions):
     labels = {source_id: f"document {source_id}" for source_id in ("004", "000")}
-    views, alt_texts = views_by(reactions, "source_id", draw=plot_reaction_matrix, describe=describe_reactions, labels=labels)
+    views, alt_texts = views_by(
+        reactions,
+        "source_id",
+        draw=plot_reaction_matrix,
+        describe=describe_reactions,
+        labels=labels,
+    )
     assert list(views) == ["document 004", "document 000"]
     assert alt_texts["document 004"].startswith("1 reaction reported in document 004")
     explorer = static_explorer(views, "Show:", alt_texts)
@@ -206,4 +237,10 @@ def test_views_by_draws_one_view_per_document_in_the_order_given(reactions):
 
 def test_views_by_refuses_a_view_with_no_rows(reactions):
     with pytest.raises(ValueError, match="'009'"):
-        views_by(reactions, "source_id", draw=plot_reaction_matrix, describe=describe_reactions, labels={"009": "document 009"})
+        views_by(
+            reactions,
+            "source_id",
+            draw=plot_reaction_matrix,
+            describe=describe_reactions,
+            labels={"009": "document 009"},
+        )

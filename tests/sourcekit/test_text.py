@@ -22,4 +22,7 @@ def test_every_sentence_is_an_exact_substring_of_its_document():
 
 def test_whole_words_only():
     pattern = whole_word_pattern(["Karabakh", "Nagorno-Karabakh"])
-    assert [m.group(1) for m in pattern.finditer("Nagorno-Karabakh, Karabakh; Karabakhi")] == ["Nagorno-Karabakh", "Karabakh"]
+    assert [m.group(1) for m in pattern.finditer("Nagorno-Karabakh, Karabakh; Karabakhi")] == [
+        "Nagorno-Karabakh",
+        "Karabakh",
+    ]

@@ -54,7 +54,10 @@ def test_a_shared_passage_is_found_in_full_and_quoted_as_each_text_writes_it():
 def test_one_changed_word_splits_a_passage_and_short_runs_are_not_reported():
     edited = PASSAGE.replace("blows", "strikes")
     found = shared_passages(PASSAGE, edited, min_words=4)
-    assert [p.text_a for p in found] == ["of the adversary, he said on Sunday", "the fortress city withstands the"]
+    assert [p.text_a for p in found] == [
+        "of the adversary, he said on Sunday",
+        "the fortress city withstands the",
+    ]
     assert shared_passages(PASSAGE, edited, min_words=8) == []
     assert longest_shared_passage("one two three", "four five six") is None
 

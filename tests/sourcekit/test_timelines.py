@@ -26,9 +26,18 @@ DOCUMENTS = ["000", "001", "002", "003", "004"]
 
 
 def test_a_day_is_a_point_a_month_and_a_year_are_spans():
-    assert date_span("2020-11-08", "day") == (pd.Timestamp("2020-11-08"), pd.Timestamp("2020-11-08"))
-    assert date_span("2020-10-01", "month") == (pd.Timestamp("2020-10-01"), pd.Timestamp("2020-10-31"))
-    assert date_span("1994-01-01", "year") == (pd.Timestamp("1994-01-01"), pd.Timestamp("1994-12-31"))
+    assert date_span("2020-11-08", "day") == (
+        pd.Timestamp("2020-11-08"),
+        pd.Timestamp("2020-11-08"),
+    )
+    assert date_span("2020-10-01", "month") == (
+        pd.Timestamp("2020-10-01"),
+        pd.Timestamp("2020-10-31"),
+    )
+    assert date_span("1994-01-01", "year") == (
+        pd.Timestamp("1994-01-01"),
+        pd.Timestamp("1994-12-31"),
+    )
     with pytest.raises(ValueError, match="day, month or year"):
         date_span("2020-10-01", "week")
 
@@ -37,8 +46,14 @@ def test_event_labels_keep_names_and_abbreviations_and_lower_case_common_words()
     context = "Aliyev announces ... the NKAO votes ... fighting continues ... Babayan says Shusha/Shushi is a battlefield"
     assert event_label("aliyev_announces_capture", context) == "Aliyev announces capture"
     assert event_label("nkao_secession_vote", context) == "NKAO secession vote"
-    assert event_label("babayan_says_shushi_is_battlefield", context) == "Babayan says Shushi is battlefield"
-    assert event_label("armenian_govt_says_fighting_continues", context) == "Armenian govt says fighting continues"
+    assert (
+        event_label("babayan_says_shushi_is_battlefield", context)
+        == "Babayan says Shushi is battlefield"
+    )
+    assert (
+        event_label("armenian_govt_says_fighting_continues", context)
+        == "Armenian govt says fighting continues"
+    )
 
 
 def test_report_groups_list_every_document_that_reports_an_event_on_a_date():
@@ -46,19 +61,36 @@ def test_report_groups_list_every_document_that_reports_an_event_on_a_date():
     groups = report_groups(timeline)
     # Every report is in exactly one group: nothing dropped, nothing doubled.
     assert sum(len(g.split()) for g in groups["documents"]) == len(timeline)
-    announcement = groups[(groups["event_key"] == "aliyev_announces_capture") & (groups["reporter_side"] == "Azerbaijani")]
-    expected = sorted(timeline.loc[(timeline["event_key"] == "aliyev_announces_capture") & (timeline["reporter_side"] == "Azerbaijani"), "source_id"])
+    announcement = groups[
+        (groups["event_key"] == "aliyev_announces_capture")
+        & (groups["reporter_side"] == "Azerbaijani")
+    ]
+    expected = sorted(
+        timeline.loc[
+            (timeline["event_key"] == "aliyev_announces_capture")
+            & (timeline["reporter_side"] == "Azerbaijani"),
+            "source_id",
+        ]
+    )
     assert announcement["documents"].tolist() == [" ".join(expected)]
 
 
 def _marks(ax):
     """(x, y) of every single-point marker drawn on the axes."""
-    return [line for line in ax.get_lines() if len(line.get_xdata()) == 1 and line.get_marker() not in (None, "None", "")]
+    return [
+        line
+        for line in ax.get_lines()
+        if len(line.get_xdata()) == 1 and line.get_marker() not in (None, "None", "")
+    ]
 
 
 def test_the_timeline_draws_one_mark_per_group_and_a_span_for_month_dates():
     timeline = load_timeline()
-    battle = timeline[timeline["event_key"].isin(["cathedral_targeting_accusation", "ceasefire_signed", "aliyev_announces_capture"])]
+    battle = timeline[
+        timeline["event_key"].isin(
+            ["cathedral_targeting_accusation", "ceasefire_signed", "aliyev_announces_capture"]
+        )
+    ]
     ax = plot_event_timeline(battle)
     assert len(_marks(ax)) == len(report_groups(battle))
     spans = [line for line in ax.get_lines() if len(line.get_xdata()) == 2]
@@ -104,7 +136,9 @@ def test_each_coverage_view_colours_exactly_that_documents_reports():
         coloured = [line for line in _marks(ax) if line.get_markersize() > 5]
         mine = timeline[(timeline["source_id"] == sid) & timeline["event_key"].isin(order)]
         assert len(coloured) == len(mine), sid
-        assert f"reports {mine['event_key'].nunique()} of these {len(order)}" in ax.get_title(loc="left")
+        assert f"reports {mine['event_key'].nunique()} of these {len(order)}" in ax.get_title(
+            loc="left"
+        )
         text = describe_document_coverage(timeline, sid, order)
         labels = event_labels(timeline[timeline["event_key"].isin(order)])
         for key in mine["event_key"].unique():
@@ -122,11 +156,22 @@ def test_no_coverage_mark_hides_another_of_the_same_document():
         ax = plot_document_coverage(timeline, sid, order=order)
         ax.figure.canvas.draw()
         # Rows alike in date and side (004 has four of one event) share one mark: count it once.
-        centres = sorted({tuple(ax.transData.transform((matplotlib.dates.date2num(line.get_xdata()[0]), line.get_ydata()[0])).round(3))
-                          for line in _marks(ax) if line.get_markersize() > 5})
+        centres = sorted(
+            {
+                tuple(
+                    ax.transData.transform(
+                        (matplotlib.dates.date2num(line.get_xdata()[0]), line.get_ydata()[0])
+                    ).round(3)
+                )
+                for line in _marks(ax)
+                if line.get_markersize() > 5
+            }
+        )
         points_to_px = ax.figure.dpi / 72
         for i, a in enumerate(centres):
-            for b in centres[i + 1:]:
+            for b in centres[i + 1 :]:
                 distance = ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
-                assert distance >= 9 * points_to_px, f"document {sid}: two marks {distance:.0f} px apart"
+                assert distance >= 9 * points_to_px, (
+                    f"document {sid}: two marks {distance:.0f} px apart"
+                )
         plt.close("all")

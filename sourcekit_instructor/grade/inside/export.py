@@ -45,7 +45,9 @@ def plain(value, depth: int = 0):
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        value = str.__str__(value)  # the characters themselves, whatever a subclass says its length is
+        value = str.__str__(
+            value
+        )  # the characters themselves, whatever a subclass says its length is
         if len(value) > MAX_CHARS:
             raise Unreadable(f"a text of {len(value)} characters (at most {MAX_CHARS})")
         return value
@@ -63,7 +65,9 @@ def plain(value, depth: int = 0):
     if isinstance(value, numbers.Real):
         number = float(value)
         if not math.isfinite(number):
-            raise Unreadable("not a finite number (NaN or infinity): check the rows you selected are not empty")
+            raise Unreadable(
+                "not a finite number (NaN or infinity): check the rows you selected are not empty"
+            )
         return number
     if isinstance(value, dict):
         raise Unreadable("a dict; the questions ask for a value or a list")
@@ -77,7 +81,10 @@ def plain(value, depth: int = 0):
     one_shot = one_shot_problem(value)
     if one_shot:
         raise Unreadable(one_shot)
-    if isinstance(value, (collections.abc.KeysView, collections.abc.ValuesView, collections.abc.ItemsView, range)):
+    if isinstance(
+        value,
+        (collections.abc.KeysView, collections.abc.ValuesView, collections.abc.ItemsView, range),
+    ):
         # dict views and ranges, which the check reads too: at most MAX_ITEMS + 1 items are taken.
         value = list(itertools.islice(value, MAX_ITEMS + 1))
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -112,8 +119,12 @@ def export_answers(namespace: dict, variables, path, seconds: float = None) -> N
         except Unreadable as why:
             exported[name] = {"unreadable": str(why)}
         except KeyboardInterrupt:
-            exported[name] = {"unreadable": f"reading it took longer than {seconds:g} s (an endless __iter__ or tolist?)"}
-        except Exception as error:  # an object that breaks while being read is that answer's problem only
+            exported[name] = {
+                "unreadable": f"reading it took longer than {seconds:g} s (an endless __iter__ or tolist?)"
+            }
+        except (
+            Exception
+        ) as error:  # an object that breaks while being read is that answer's problem only
             exported[name] = {"unreadable": f"reading it raised {type(error).__name__}"}
         else:
             exported[name] = {"unanswered": True} if value is None else {"value": value}

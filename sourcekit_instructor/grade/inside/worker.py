@@ -46,8 +46,14 @@ MAX_PROBLEMS = 20
 #: the runs are forked. Not matplotlib: no exercise draws, and it would cost every sandbox half a
 #: second; a notebook that imports it pays that itself.
 WARM_MODULES = (
-    "numpy", "pandas", "IPython.core.interactiveshell",
-    "sourcekit", "sourcekit.checks", "sourcekit.data", "sourcekit.text", "sourcekit.textreuse",
+    "numpy",
+    "pandas",
+    "IPython.core.interactiveshell",
+    "sourcekit",
+    "sourcekit.checks",
+    "sourcekit.data",
+    "sourcekit.text",
+    "sourcekit.textreuse",
     "sourcekit_instructor.grade.inside.export",
 )
 ANSWERS_NAME = ".answers.json"
@@ -133,7 +139,9 @@ def _shell():
 
 def _problem_of(number: int, error, timeout: float):
     if isinstance(error, CellTimeout):
-        return f"code cell {number} ran longer than {timeout:g} s and was stopped (an endless loop?)"
+        return (
+            f"code cell {number} ran longer than {timeout:g} s and was stopped (an endless loop?)"
+        )
     if isinstance(error, KeyboardInterrupt):
         return f"code cell {number} was interrupted"
     if isinstance(error, MemoryError):
@@ -168,13 +176,19 @@ def run_cells(cells, variables, timeout: float, answers_path: Path) -> list:
             problems.append(f"code cell {number} called exit(), so the cells after it did not run")
             break
     try:
-        export_answers(shell.user_ns, variables, answers_path, seconds=min(timeout, EXPORT_SECONDS))
+        export_answers(
+            shell.user_ns, variables, answers_path, seconds=min(timeout, EXPORT_SECONDS)
+        )
     except BaseException as error:
-        problems.append(f"exporting the answers failed: {type(error).__name__}: {_first_line(error)}")
+        problems.append(
+            f"exporting the answers failed: {type(error).__name__}: {_first_line(error)}"
+        )
     return problems
 
 
-def _run_in_child(cells, variables, timeout: float, folder: Path, data: str, result_fd: int) -> None:
+def _run_in_child(
+    cells, variables, timeout: float, folder: Path, data: str, result_fd: int
+) -> None:
     """The forked child: become a fresh run on ``data`` in ``folder``; never returns."""
     status = 0
     try:
@@ -297,7 +311,16 @@ def _read_capped(path: Path, cap: int):
     return data.decode("utf-8", "replace") if len(data) <= cap else None
 
 
-def _run_one(cells, variables, timeout: float, run_limit: float, folder: Path, data: str, in_sandbox: bool, result_fd: int) -> dict:
+def _run_one(
+    cells,
+    variables,
+    timeout: float,
+    run_limit: float,
+    folder: Path,
+    data: str,
+    in_sandbox: bool,
+    result_fd: int,
+) -> dict:
     """One run on ``data``: fork, wait at most ``run_limit``, clean up, collect what it exported."""
     folder.mkdir(parents=True, exist_ok=True)
     sys.stdout.flush()
@@ -309,7 +332,9 @@ def _run_one(cells, variables, timeout: float, run_limit: float, folder: Path, d
     _end_everything_else(pid, in_sandbox)
     problems = []
     if status is None:
-        problems.append(f"still running after {run_limit:g} s, so it was stopped with everything it started (an endless loop that ignores interrupts?)")
+        problems.append(
+            f"still running after {run_limit:g} s, so it was stopped with everything it started (an endless loop that ignores interrupts?)"
+        )
     else:
         recorded = _read_capped(folder / PROBLEMS_NAME, 100_000)
         try:
@@ -321,8 +346,13 @@ def _run_one(cells, variables, timeout: float, run_limit: float, folder: Path, d
         elif os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
             problems.append("the run was killed before it finished (did it use up the memory?)")
         else:
-            problems.append("the run ended before it finished (did a cell call exit() or os._exit()?)")
-    return {"answers": _read_capped(folder / ANSWERS_NAME, MAX_ANSWERS_BYTES), "problems": problems[:MAX_PROBLEMS]}
+            problems.append(
+                "the run ended before it finished (did a cell call exit() or os._exit()?)"
+            )
+    return {
+        "answers": _read_capped(folder / ANSWERS_NAME, MAX_ANSWERS_BYTES),
+        "problems": problems[:MAX_PROBLEMS],
+    }
 
 
 def main(argv=None) -> int:
@@ -344,14 +374,30 @@ def main(argv=None) -> int:
         prepared = json.loads(Path(arguments.run_json).read_text(encoding="utf-8"))
         cells, variables = list(prepared["cells"]), list(prepared["variables"])
     except Exception as error:  # reported in the gradebook row, not as a traceback
-        runs = [{"answers": None, "problems": [f"could not read the prepared notebook: {type(error).__name__}"]}] * len(arguments.data)
+        runs = [
+            {
+                "answers": None,
+                "problems": [f"could not read the prepared notebook: {type(error).__name__}"],
+            }
+        ] * len(arguments.data)
     else:
         _warm_up()
         # The runs may not trace this process or open its descriptors through /proc.
         _prctl(PR_SET_DUMPABLE, 0)
         for index, data in enumerate(arguments.data):
             folder = Path(arguments.work_root) / f"run-{index}"
-            runs.append(_run_one(cells, variables, arguments.timeout, arguments.run_limit, folder, data, in_sandbox, arguments.result_fd))
+            runs.append(
+                _run_one(
+                    cells,
+                    variables,
+                    arguments.timeout,
+                    arguments.run_limit,
+                    folder,
+                    data,
+                    in_sandbox,
+                    arguments.result_fd,
+                )
+            )
     if in_sandbox:
         _fresh_keyrings()  # every run has ended: what they put in the keyrings goes too
     with os.fdopen(arguments.result_fd, "w", encoding="utf-8") as channel:
