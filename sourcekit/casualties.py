@@ -244,7 +244,8 @@ def _draw_one_range(ax, y, row, segment, part_label, limits):
     # Who says it, in which document, as of when: a line above the bar rather
     # than a y-axis label, so the axis keeps the whole width on a phone.
     ax.annotate(
-        f"{short_claimant(row['claimant'], width=200)} ({row['source_id']}, {format_as_of(row['as_of'], row['as_of_precision'])})",
+        f"{short_claimant(row['claimant'], width=200)} ({row['source_id']}, "
+        f"{format_as_of(row['as_of'], row['as_of_precision'])})",
         xy=(0, y),
         xycoords=("axes fraction", "data"),
         xytext=(0, 10),
@@ -276,7 +277,8 @@ def plot_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
     wars = set(claims["conflict"])
     if len(wars) > 1:
         raise ValueError(
-            f"figures from different wars ({', '.join(sorted(wars))}) should not share an axis; draw each war on its own"
+            f"figures from different wars ({', '.join(sorted(wars))}) should not share an "
+            "axis; draw each war on its own"
         )
     limits = limits or axis_limits(claims)
     claims = _ordered(claims)
@@ -318,7 +320,8 @@ def plot_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
     bottom.xaxis.set_major_formatter(FuncFormatter(lambda value, _: format_count(value)))
     bottom.xaxis.set_minor_formatter(NullFormatter())
     bottom.set_xlabel(
-        f"deaths in the {claims['conflict'].iloc[0]}\n(logarithmic scale: each step is ten times the last)",
+        f"deaths in the {claims['conflict'].iloc[0]}\n"
+        "(logarithmic scale: each step is ten times the last)",
         fontsize=TEXT_SIZE,
     )
     if title:
@@ -335,7 +338,9 @@ def plot_claim_ranges(claims: pd.DataFrame, limits: tuple = None, title: str = N
 
 
 def _claim_label(side: str) -> str:
-    """A legend entry for a claimant's side, short enough for two columns on a phone: "Russian claim"."""
+    """A legend entry for a claimant's side, short enough for two columns on a phone:
+    "Russian claim".
+    """
     return {
         "third party": "third-party claim",
         "outlet": "the outlet's claim",
@@ -390,7 +395,10 @@ def describe_claims(claims: pd.DataFrame) -> str:
         parts.append(
             f"according to {short_claimant(row['claimant'], width=200)}, {claim_wording(row)}"
             + ("" if pd.isna(whole) else f", part of the {wording[whole]}")
-            + f" (document {row['source_id']}, as of {format_as_of(row['as_of'], row['as_of_precision'])})"
+            + (
+                f" (document {row['source_id']}, as of "
+                f"{format_as_of(row['as_of'], row['as_of_precision'])})"
+            )
         )
     groups = "; ".join(
         dict.fromkeys(_group_title(group) for _, group in _ordered(claims).groupby("_group"))
@@ -398,9 +406,8 @@ def describe_claims(claims: pd.DataFrame) -> str:
     wars = ", ".join(sorted(set(claims["conflict"])))
     count = len(claims)
     return (
-        f"{count} figure{'s' if count != 1 else ''} for the {wars} ({groups}), each drawn as the range its wording allows: "
-        + "; ".join(parts)
-        + "."
+        f"{count} figure{'s' if count != 1 else ''} for the {wars} ({groups}), each drawn as "
+        "the range its wording allows: " + "; ".join(parts) + "."
     )
 
 
@@ -428,7 +435,9 @@ def running_total_check(
             total["counted_side"],
         ):
             raise ValueError(
-                f"{name} figure counts {row['counted_group']} deaths on the {row['counted_side']} side; the total counts {total['counted_group']} deaths on the {total['counted_side']} side"
+                f"{name} figure counts {row['counted_group']} deaths on the "
+                f"{row['counted_side']} side; the total counts {total['counted_group']} deaths "
+                f"on the {total['counted_side']} side"
             )
     if (
         pd.isna(total["value_min"])
@@ -464,7 +473,8 @@ def running_total_check(
 
 
 def plot_running_total_check(claims: pd.DataFrame, check):
-    """Draw a later total, the new deaths it adds, and the earlier figure beside the worked-back value.
+    """Draw a later total, the new deaths it adds, and the earlier figure
+    beside the worked-back value.
 
     Two dates on the x axis; the earlier document's figure is drawn with its
     open end (a ceiling with no floor, for "nearly"), and the worked-back
@@ -589,7 +599,8 @@ def plot_running_total_check(claims: pd.DataFrame, check):
     )
     labels.append(
         ax.annotate(
-            f"{format_count(check['total'])} − {format_count(check['new'])}\n= {format_count(check['implied_earlier'])} (computed)",
+            f"{format_count(check['total'])} − {format_count(check['new'])}\n"
+            f"= {format_count(check['implied_earlier'])} (computed)",
             xy=(x_earlier + 0.1, check["implied_earlier"]),
             xytext=(10, -4),
             textcoords="offset points",
@@ -623,7 +634,8 @@ def claim_quotes(claims: pd.DataFrame, claim_ids):
     unknown = [claim_id for claim_id in claim_ids if claim_id not in rows.index]
     if unknown:
         raise KeyError(
-            f"no claim {', '.join(map(repr, unknown))} in the casualty table; known ids: {', '.join(rows.index)}"
+            f"no claim {', '.join(map(repr, unknown))} in the casualty table; "
+            f"known ids: {', '.join(rows.index)}"
         )
     # Two columns only, so the quotes keep a readable width on a phone.
     table = pd.DataFrame(

@@ -94,7 +94,8 @@ SCREEN_DPI = 100
 
 #: The width of every chart in the book, in inches. Narrow enough that a phone shrinks it only
 #: a little (text of :data:`TEXT_SIZE` stays at least :data:`MIN_TEXT_PX`), wide enough for the
-#: longest labels; on a desktop the chart is shown at its own size, :data:`SCREEN_DPI` px to the inch.
+#: longest labels; on a desktop the chart is shown at its own size,
+#: :data:`SCREEN_DPI` px to the inch.
 FIGURE_WIDTH = 4.6
 
 #: What the saved image may add to :data:`FIGURE_WIDTH`: figures are saved with a tight

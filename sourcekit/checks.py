@@ -91,8 +91,8 @@ def _describe(value) -> str:
     return f"a {kind} ({shown})"
 
 
-#: What the check and the grader both say of a generator, ``filter``, ``map`` or ``reversed`` answer:
-#: it can be read only once (the check would use it up, leaving nothing for the grade).
+#: What the check and the grader both say of a generator, ``filter``, ``map`` or ``reversed``
+#: answer: it can be read only once (the check would use it up, leaving nothing for the grade).
 ONE_SHOT_ANSWER = (
     "a {kind} can be read only once (checking it would use it up): wrap it in list(...)"
 )
@@ -112,7 +112,9 @@ def one_shot_problem(value):
 
 
 def _as_sequence(value, what: str) -> list:
-    """A list from a list, tuple, set, dict view, range, NumPy array or pandas Series/Index; else AnswerFormError."""
+    """A list from a list, tuple, set, dict view, range, NumPy array or pandas Series/Index;
+    else AnswerFormError.
+    """
     if one_shot_problem(value):
         raise AnswerFormError(f"expected {what}, but {one_shot_problem(value)}")
     if _is_text(value):
@@ -121,10 +123,12 @@ def _as_sequence(value, what: str) -> list:
             # "001, 003" typed as one string: show the same items, each a string of its own.
             suggestion = "[" + ", ".join(repr(part) for part in parts) + "]"
             raise AnswerFormError(
-                f"expected {what}, but got one piece of text {value!r}: make each item a string of its own, in a list, like {suggestion}"
+                f"expected {what}, but got one piece of text {value!r}: make each item a string "
+                f"of its own, in a list, like {suggestion}"
             )
         raise AnswerFormError(
-            f"expected {what}, but got a single piece of text {value!r}: put it in a list, like [{value!r}]"
+            f"expected {what}, but got a single piece of text {value!r}: put "
+            f"it in a list, like [{value!r}]"
         )
     if isinstance(value, dict):
         raise AnswerFormError(f"expected {what}, but got a dict; give the values in a list")
@@ -160,7 +164,8 @@ def known_source_ids() -> tuple:
 def _source_id(value) -> str:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         raise AnswerFormError(
-            f"source ids are text with three digits, like '{value:03d}', not the number {value}: put quotes around them"
+            f"source ids are text with three digits, like '{value:03d}', not the number "
+            f"{value}: put quotes around them"
         )
     text = _as_text(value, "a source id like '002'").strip()
     if re.fullmatch(r"\d{1,2}", text):
@@ -169,7 +174,8 @@ def _source_id(value) -> str:
         )
     if text not in known_source_ids():
         raise AnswerFormError(
-            f"{text!r} is not a source id; the documents are {', '.join(repr(i) for i in known_source_ids())}"
+            f"{text!r} is not a source id; the documents are "
+            f"{', '.join(repr(i) for i in known_source_ids())}"
         )
     return text
 
@@ -179,7 +185,8 @@ def _row_id(prefix: str):
         text = _as_text(value, f"a row id like '{prefix}01'").strip().upper()
         if not re.fullmatch(rf"{re.escape(prefix)}\d+", text):
             raise AnswerFormError(
-                f"{value!r} is not a row id of this table; they look like '{prefix}01', '{prefix}12'"
+                f"{value!r} is not a row id of this table; they look "
+                f"like '{prefix}01', '{prefix}12'"
             )
         return text
 
@@ -196,7 +203,8 @@ def _whole_number(value) -> int:
     if isinstance(value, numbers.Real):
         if math.isnan(value):
             raise AnswerFormError(
-                "expected a whole number, but got NaN (a missing value): check the rows you selected are not empty"
+                "expected a whole number, but got NaN (a missing value): check the "
+                "rows you selected are not empty"
             )
         if float(value).is_integer():
             return int(value)
@@ -337,7 +345,9 @@ def _read_ids_of(prefix, what):
 
 
 def _read_whole_numbers(value):
-    """A list of whole numbers (e.g. the numbers of sentences in a printed list), sorted, each once."""
+    """A list of whole numbers (e.g. the numbers of sentences in a printed list), sorted,
+    each once.
+    """
     return sorted({_whole_number(item) for item in _as_sequence(value, "a list of whole numbers")})
 
 
@@ -360,7 +370,8 @@ for _prefix, _name, _what in (
 
 
 def read_answer(value, form: str, choices=()):
-    """The canonical form of ``value`` as an answer of kind ``form``; AnswerFormError if it is not one.
+    """The canonical form of ``value`` as an answer of kind ``form``;
+    AnswerFormError if it is not one.
 
     ``form`` is a key of :data:`FORMS`, or ``"choice"`` with ``choices``, the
     allowed options (compared case-insensitively).
@@ -444,7 +455,8 @@ def load_key(exercise: str, key_dir=None) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MissingKeyError(
-            f"no answer key for exercise {exercise!r} (expected {path}); regenerate the exercises with `make exercises`"
+            f"no answer key for exercise {exercise!r} (expected {path}); regenerate the "
+            "exercises with `make exercises`"
         ) from None
 
 
@@ -477,7 +489,8 @@ def judge(question: dict, salt: str, exercise: str, value) -> Verdict:
         return Verdict(
             question["id"],
             "unanswered",
-            f"{label}: not answered yet. Set `{variable}` in the cell above (replace the ...), run that cell, then run this one.",
+            f"{label}: not answered yet. Set `{variable}` in the cell above (replace the ...), "
+            "run that cell, then run this one.",
             points,
             0,
         )
@@ -496,7 +509,8 @@ def judge(question: dict, salt: str, exercise: str, value) -> Verdict:
         return Verdict(
             question["id"],
             "form",
-            f"{label}: could not read this answer ({type(error).__name__}: {error}). Expected {expected}.",
+            f"{label}: could not read this answer ({type(error).__name__}: "
+            f"{error}). Expected {expected}.",
             points,
             0,
         )
@@ -519,7 +533,9 @@ _WRAPPERS = {"sorted", "list", "tuple", "set", "frozenset", "int", "float", "str
 
 
 def _assigned_value(tree, variable):
-    """The last expression a parsed cell assigns to ``variable`` (also in ``a, b = x, y``), or None."""
+    """The last expression a parsed cell assigns to ``variable`` (also in ``a, b = x, y``),
+    or None.
+    """
     found = None
     for node in ast.walk(tree):
         pairs = []
@@ -546,7 +562,9 @@ def _assigned_value(tree, variable):
 
 
 def _is_typed(value, history, depth=0) -> bool:
-    """True if an expression is a literal, a literal wrapped in sorted()/list()..., or a name typed so."""
+    """True if an expression is a literal, a literal wrapped in sorted()/list()...,
+    or a name typed so.
+    """
     try:
         ast.literal_eval(value)
         return True
@@ -569,7 +587,9 @@ def _is_typed(value, history, depth=0) -> bool:
 
 
 def _last_assignment(variable, history):
-    """The expression the latest cell in ``history`` that assigns ``variable`` gives it, or None."""
+    """The expression the latest cell in ``history`` that assigns ``variable`` gives it,
+    or None.
+    """
     for source in reversed(history):
         if not isinstance(source, str) or variable not in source:
             continue
@@ -633,7 +653,8 @@ class AnswerChecker:
             questions = {q["id"]: q for q in key["questions"]}
             if question_id not in questions:
                 _print_wrapped(
-                    f"There is no auto-checked question {question_id!r} in this exercise; the questions are {', '.join(questions)}."
+                    f"There is no auto-checked question {question_id!r} in this exercise; the "
+                    f"questions are {', '.join(questions)}."
                 )
                 return None
             question = questions[question_id]
@@ -647,12 +668,16 @@ class AnswerChecker:
                 and verdict.status == "correct"
                 and typed_in(question["variable"], namespace)
             ):
-                # Said first, so that a student who reads only the first line is not told "correct".
+                # Said first, so that a student who reads only the first
+                # line is not told "correct".
                 why = message.split(": correct. ", 1)[-1]
                 message = (
-                    f"Question {question_id}: right on these tables, but `{question['variable']}` is typed in, not"
-                    " computed. This is a computation question: the grader runs your code again on a copy of the"
-                    " tables with the documents relabelled, where a typed value will not hold and scores 0. Compute"
+                    f"Question {question_id}: right on these tables, but "
+                    f"`{question['variable']}` is typed in, not"
+                    " computed. This is a computation question: the grader runs "
+                    "your code again on a copy of the"
+                    " tables with the documents relabelled, where a typed value will "
+                    "not hold and scores 0. Compute"
                     f" it with code, as the question asks. (Why the value is right: {why})"
                 )
             _print_wrapped(message)

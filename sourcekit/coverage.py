@@ -56,7 +56,8 @@ def _reaches(span, quote_span) -> bool:
 
 
 def covered_share(span, quote_spans) -> float:
-    """The share of a sentence's letters and digits (footnote markers aside) inside ``quote_spans``.
+    """The share of a sentence's letters and digits (footnote markers
+    aside) inside ``quote_spans``.
 
     ``span`` is (start, end, sentence) from :func:`sentence_spans`; the quote
     spans are (start, end) positions in the same document.
@@ -94,7 +95,8 @@ def _coded_quotes(frames: dict) -> dict:
 
 
 def sentence_status(texts: dict, frames: dict) -> pd.DataFrame:
-    """One row per sentence of every document: coded (by which rows), listed as uncoded, or neither.
+    """One row per sentence of every document: coded (by which rows), listed as uncoded,
+    or neither.
 
     A sentence is coded when the rows' quotes that reach it cover nearly all of
     it (:data:`MIN_COVERED_SHARE`); ``rows`` names every row that reaches it

@@ -43,7 +43,8 @@ def load_source_manifest() -> pd.DataFrame:
         if digest != row.sha256:
             raise DataError(
                 "data/sources.csv",
-                f"SHA-256 of {row.file} is {digest}, not the recorded {row.sha256}: the document has changed",
+                f"SHA-256 of {row.file} is {digest}, not the recorded "
+                f"{row.sha256}: the document has changed",
                 line=line,
                 column="sha256",
             )
@@ -65,7 +66,8 @@ def source_texts() -> dict:
 
 
 def document_id(described_as: str) -> str:
-    """The source id of the one document whose manifest ``outlet`` or ``title`` contains ``described_as``.
+    """The source id of the one document whose manifest ``outlet`` or ``title``
+    contains ``described_as``.
 
     Find a document by what it is, not by the id it happens to have:
     ``document_id("Al Jazeera")``, ``document_id("BBC")``,
@@ -94,10 +96,12 @@ def document_id(described_as: str) -> str:
     )
     if not found:
         raise ValueError(
-            f"no document's outlet or title contains {described_as!r}. The documents are: {listing}"
+            "no document's outlet or title contains "
+            f"{described_as!r}. The documents are: {listing}"
         )
     raise ValueError(
-        f"{len(found)} documents' outlets or titles contain {described_as!r} ({', '.join(found)}); give more of the words. The documents are: {listing}"
+        f"{len(found)} documents' outlets or titles contain {described_as!r} "
+        f"({', '.join(found)}); give more of the words. The documents are: {listing}"
     )
 
 
@@ -163,7 +167,8 @@ def load_distance_claims() -> pd.DataFrame:
             if getattr(row, column) not in known:
                 raise DataError(
                     "data/distance_claims.csv",
-                    f"unknown place {getattr(row, column)!r}; expected a place_id from data/places.csv",
+                    f"unknown place {getattr(row, column)!r}; expected "
+                    "a place_id from data/places.csv",
                     line=line,
                     column=column,
                 )

@@ -57,7 +57,8 @@ def document_html(source_id: str) -> str:
     paragraphs = [line for line in text.splitlines() if line.strip()]
     body = "\n".join(f"<p>{html.escape(line)}</p>" for line in paragraphs)
     return (
-        f'<blockquote class="source-document" lang="en" aria-label="Text of document {source_id}">\n'
+        '<blockquote class="source-document" lang="en" '
+        f'aria-label="Text of document {source_id}">\n'
         f"{body}\n</blockquote>"
     )
 

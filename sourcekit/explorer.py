@@ -67,8 +67,10 @@ def static_explorer(views: dict, label: str, alt_texts: dict) -> widgets.VBox:
         encoded = base64.b64encode(png).decode("ascii")
         pages.append(
             widgets.HTML(
-                f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt_texts[option], quote=True)}" '
-                f'style="display:block;margin:0 auto;width:100%;max-width:{display_width(png)}px;height:auto">'
+                f'<img src="data:image/png;base64,{encoded}" '
+                f'alt="{html.escape(alt_texts[option], quote=True)}" '
+                'style="display:block;margin:0 '
+                f'auto;width:100%;max-width:{display_width(png)}px;height:auto">'
             )
         )
     dropdown = widgets.Dropdown(

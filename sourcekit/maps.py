@@ -321,7 +321,9 @@ def describe_name_forms(usage: pd.DataFrame, referent: str) -> str:
     parts = []
     for source_id in sorted(rows["source_id"].unique()):
         forms = ", ".join(
-            f"{form} {int(by_voice.loc[(source_id, form)].sum())}{_voice_split(by_voice.loc[(source_id, form)], long=True)}"
+            f"{form} "
+            f"{int(by_voice.loc[(source_id, form)].sum())}"
+            f"{_voice_split(by_voice.loc[(source_id, form)], long=True)}"
             for form in dict.fromkeys(rows["form"])
         )
         parts.append(f"document {source_id}: {forms}")
@@ -344,7 +346,8 @@ def _counts_by_voice(rows: pd.DataFrame) -> pd.DataFrame:
 def _voice_split(counts, long=False) -> str:
     """' (2 · 1 · 3)' for a non-zero count, in the order own voice, reported, quoted; '' for zero.
 
-    ``long`` spells it out for alt text: ' (2 in its own voice, 1 in reported speech, 3 inside quotation)'.
+    ``long`` spells it out for alt text: ' (2 in its own voice, 1 in reported speech,
+    3 inside quotation)'.
     """
     if int(counts.sum()) == 0:
         return ""

@@ -1,4 +1,5 @@
-"""How each document names the city, the regional capital, the region and the sides, and in whose voice.
+"""How each document names the city, the regional capital, the region and the sides,
+and in whose voice.
 
 Names are counted as whole words. A plain substring count is wrong here in
 instructive ways: "Shusha" is inside both "Shushakend" (a village) and
@@ -91,7 +92,9 @@ def count_name_forms(text: str, forms) -> dict:
 
 
 def count_name_forms_by_voice(text: str, forms) -> dict:
-    """Count each of ``forms`` in ``text`` by voice; return (form, voice) -> count, zeros included."""
+    """Count each of ``forms`` in ``text`` by voice; return (form, voice) -> count,
+    zeros included.
+    """
     counts = {(form, voice): 0 for form in forms for voice in VOICES}
     for form, voice, _ in name_occurrences(text, forms):
         counts[(form, voice)] += 1
@@ -133,7 +136,8 @@ def name_usage_by_voice(texts=None) -> pd.DataFrame:
 
 
 def name_usage_table(texts=None) -> pd.DataFrame:
-    """One row per document, referent and name form: its whole-word ``count``, and that count split by voice.
+    """One row per document, referent and name form: its whole-word ``count``,
+    and that count split by voice.
 
     The columns ``narrator``, ``reported speech`` and ``inside quotation``
     add up to ``count``. ``texts`` maps source id to text; by default, the

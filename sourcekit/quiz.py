@@ -38,13 +38,16 @@ def load_quiz(name: str) -> list:
             feedback = answer.get("feedback")
             if not feedback:
                 raise ValueError(
-                    f"{path.name}, question {number}: every answer needs feedback, '{answer.get('answer')}' has none"
+                    f"{path.name}, question {number}: every answer needs feedback, "
+                    f"'{answer.get('answer')}' has none"
                 )
             verdict = VERDICT_WORDS.match(feedback)
             if verdict:
                 raise ValueError(
-                    f"{path.name}, question {number}: the feedback on '{answer.get('answer')}' opens with "
-                    f"{verdict.group(0).strip()!r}, but the page already prints the verdict before it: start with the reason"
+                    f"{path.name}, question {number}: the feedback on "
+                    f"'{answer.get('answer')}' opens with "
+                    f"{verdict.group(0).strip()!r}, but the page already prints the verdict "
+                    "before it: start with the reason"
                 )
     return questions
 
@@ -102,7 +105,9 @@ def right_answer_positions(questions: list, name: str = "", taken=()) -> list[in
 
 
 def book_positions() -> dict:
-    """{chapter: right-answer positions} for every quiz, chosen in file-name order so no two chapters share a sequence."""
+    """{chapter: right-answer positions} for every quiz,
+    chosen in file-name order so no two chapters share a sequence.
+    """
     chosen = {}
     for path in sorted(QUIZ_DIR.glob("*.json")):
         chosen[path.stem] = right_answer_positions(
@@ -131,7 +136,9 @@ def order_answers(question: dict, position: int) -> dict:
 
 
 def ordered_quiz(name: str) -> list:
-    """A chapter's self-check questions, each right answer at its position (:func:`book_positions`)."""
+    """A chapter's self-check questions, each right answer at its position
+    (:func:`book_positions`).
+    """
     questions = load_quiz(name)
     positions = book_positions().get(name) or right_answer_positions(questions, name)
     return [order_answers(q, p) for q, p in zip(questions, positions)]

@@ -31,11 +31,22 @@ SIDES = tuple(COUNTED_SIDE_MEANINGS)
 #: The same definitions serve casualty_claims.claimant_side and
 #: timeline.reporter_side, so the two columns cannot drift apart.
 SPEAKER_SIDE_MEANINGS = {
-    "Armenian": "speaks for the Armenian side of the war: Armenia's or Nagorno-Karabakh's authorities, officials or forces",
-    "Azerbaijani": "speaks for the Azerbaijani side of the war: Azerbaijan's authorities, officials or forces",
-    "Russian": "speaks for the Russian state: its president, the Kremlin, its ministries or forces (not a Russian newspaper or citizen)",
+    "Armenian": (
+        "speaks for the Armenian side of the war: Armenia's or Nagorno-Karabakh's "
+        "authorities, officials or forces"
+    ),
+    "Azerbaijani": (
+        "speaks for the Azerbaijani side of the war: Azerbaijan's authorities, officials or forces"
+    ),
+    "Russian": (
+        "speaks for the Russian state: its president, the Kremlin, its ministries or forces (not "
+        "a Russian newspaper or citizen)"
+    ),
     "Turkish": "speaks for the Turkish state: its president, ministries or forces",
-    "third party": "speaks for no party to the war and no state: international bodies, the press, news agencies and journalists of any country, unnamed analysts",
+    "third party": (
+        "speaks for no party to the war and no state: international bodies, the press, news "
+        "agencies and journalists of any country, unnamed analysts"
+    ),
     "outlet": "the document's own voice: the figure is not attributed to anyone",
     "document": "the document's own voice: the event is told without attributing it to anyone",
 }
@@ -44,16 +55,30 @@ SPEAKER_SIDE_MEANINGS = {
 #: reasoning, not the document's words, and say so.
 DATE_BASIS_MEANINGS = {
     "stated": 'the text writes the date ("On 9 November", "In February 1988")',
-    "relative": 'the course\'s inference from a relative word in the text ("on Sunday", "last month", "a day after", "28 years ago") counted from the document\'s own date',
-    "inferred": "the course's inference: the text gives no date for this event; the row takes the date of the day the document reports (8 November for the news of that day) or of an event the sentence ties it to",
+    "relative": (
+        'the course\'s inference from a relative word in the text ("on Sunday", "last month", "a '
+        'day after", "28 years ago") counted from the document\'s own date'
+    ),
+    "inferred": (
+        "the course's inference: the text gives no date for this event; the row takes the "
+        "date of the day the document reports (8 November for the news of that day) or of "
+        "an event the sentence ties it to"
+    ),
 }
 
 #: How the date a casualty figure stands at is known.
 AS_OF_BASIS_MEANINGS = {
-    "document date": "the figure is given in the present tense; it stands at the document's own date",
+    "document date": (
+        "the figure is given in the present tense; it stands at the document's own date"
+    ),
     "stated": "the text writes the date of the figure",
-    "relative": 'the course\'s inference from a relative word ("last month", "on Monday") counted from the document\'s own date',
-    "course's inference": "the text does not date the figure; the course dates it by reasoning given in as_of_note",
+    "relative": (
+        'the course\'s inference from a relative word ("last month", "on Monday") '
+        "counted from the document's own date"
+    ),
+    "course's inference": (
+        "the text does not date the figure; the course dates it by reasoning given in as_of_note"
+    ),
 }
 
 
@@ -137,7 +162,8 @@ def _quote_columns():
         Column(
             "quote",
             "quote",
-            "The passage the row rests on, copied verbatim: an exact substring of the document's text.",
+            "The passage the row rests on, copied verbatim: an exact "
+            "substring of the document's text.",
         ),
     )
 
@@ -146,7 +172,10 @@ SOURCES = Table(
     file="sources.csv",
     description="The manifest of the five documents: what each is and how we know.",
     id_column="source_id",
-    derivation="Written by hand from each document's own text; the SHA-256 is of the file in data/sources/ and is checked on load.",
+    derivation=(
+        "Written by hand from each document's own text; the SHA-256 is of the file in "
+        "data/sources/ and is checked on load."
+    ),
     columns=(
         Column("source_id", "id", "Three-digit id, 000-004, also the start of the file name."),
         Column("file", "text", "File name under data/sources/."),
@@ -159,7 +188,8 @@ SOURCES = Table(
         Column(
             "title",
             "text",
-            "The headline or article title as it stands in the document, or a description in brackets where there is none.",
+            "The headline or article title as it stands in the document, or a description "
+            "in brackets where there is none.",
         ),
         Column(
             "date", "date", "Publication date (or the earliest date it can have been written)."
@@ -177,21 +207,31 @@ SOURCES = Table(
         Column(
             "rights",
             "text",
-            "Who holds the rights to the text and on what basis the course reproduces it: its licence, or for a copyright text the teaching purpose it is reproduced for.",
+            "Who holds the rights to the text and on what basis the course reproduces it: its "
+            "licence, or for a copyright text the teaching purpose it is reproduced for.",
         ),
         Column(
             "attribution",
             "text",
-            "The credit the text must carry wherever it is shown: title, author or outlet, date, and for a licensed text the link to it and to its licence.",
+            "The credit the text must carry wherever it is shown: title, author or outlet, date, "
+            "and for a licensed text the link to it and to its licence.",
         ),
     ),
 )
 
 CASUALTY_CLAIMS = Table(
     file="casualty_claims.csv",
-    description="Every casualty figure the documents give, as a range with who claims it, about whom, as of when.",
+    description=(
+        "Every casualty figure the documents give, as a range with who "
+        "claims it, about whom, as of when."
+    ),
     id_column="claim_id",
-    derivation="One row per figure per document, read from the text. 'at least N' and 'more than N' give value_min = N with no upper bound; 'nearly N' and 'almost N' give value_max = N with no lower bound; a bare figure gives value_min = value_max. Bounds the text does not give stay empty.",
+    derivation=(
+        "One row per figure per document, read from the text. 'at least N' and 'more than "
+        "N' give value_min = N with no upper bound; 'nearly N' and 'almost N' give "
+        "value_max = N with no lower bound; a bare figure gives value_min = value_max. "
+        "Bounds the text does not give stay empty."
+    ),
     ordered_pairs=(("value_min", "value_max"),),
     columns=(
         Column("claim_id", "id", "Row id, C01, C02, ..."),
@@ -227,14 +267,18 @@ CASUALTY_CLAIMS = Table(
             {
                 "military": "soldiers or defence forces only",
                 "civilian": "civilians only",
-                "all": "everyone killed: the text names no group, and the course reads that as soldiers and civilians together (the course's reading, not the text's words)",
+                "all": (
+                    "everyone killed: the text names no group, and the course reads that as "
+                    "soldiers and civilians together (the course's reading, not the text's words)"
+                ),
             },
         ),
         choice("counted_side", "Whose dead are counted.", COUNTED_SIDE_MEANINGS),
         Column("claimant", "text", "Who makes the claim, as the document attributes it."),
         choice(
             "claimant_side",
-            "Whose position the claimant speaks for (a side is a party or a state, not a nationality).",
+            "Whose position the claimant speaks for (a side is a party "
+            "or a state, not a nationality).",
             {
                 k: SPEAKER_SIDE_MEANINGS[k]
                 for k in ("Armenian", "Azerbaijani", "Russian", "third party", "outlet")
@@ -246,7 +290,8 @@ CASUALTY_CLAIMS = Table(
         Column(
             "as_of_note",
             "text",
-            "The reasoning behind an as_of the text does not write, labelled as the course's; empty where the text writes the date or the figure stands at the document's date.",
+            "The reasoning behind an as_of the text does not write, labelled as the course's; "
+            "empty where the text writes the date or the figure stands at the document's date.",
             required=False,
         ),
         Column("period", "text", "The span the count covers."),
@@ -264,14 +309,26 @@ CASUALTY_CLAIMS = Table(
 
 TIMELINE = Table(
     file="timeline.csv",
-    description="Every dated event in the documents, one row per event per document, so reports of one event can be compared.",
+    description=(
+        "Every dated event in the documents, one row per event per document, so "
+        "reports of one event can be compared."
+    ),
     id_column="event_id",
-    derivation="Dates written in the text are 'stated'; dates worked out from 'on Sunday', 'last month' or 'a day after' and the document's own date are 'relative'; events the text does not date take the day the document reports and are 'inferred'. 'relative' and 'inferred' dates are the course's inferences, not the documents' words. Rows about the same event share an event_key. reporter_side says whose position the reporter speaks for: a newspaper or a journalist of any country is 'third party', never the side of its country's government.",
+    derivation=(
+        "Dates written in the text are 'stated'; dates worked out from 'on Sunday', 'last "
+        "month' or 'a day after' and the document's own date are 'relative'; events the text "
+        "does not date take the day the document reports and are 'inferred'. 'relative' and "
+        "'inferred' dates are the course's inferences, not the documents' words. Rows about "
+        "the same event share an event_key. reporter_side says whose position the reporter "
+        "speaks for: a newspaper or a journalist of any country is 'third party', never the "
+        "side of its country's government."
+    ),
     columns=(
         Column(
             "event_id",
             "id",
-            "Row id, T01, T02, ...: T01-T63 were numbered in date order, later rows are appended; the loader sorts by date.",
+            "Row id, T01, T02, ...: T01-T63 were numbered in date order, later rows are "
+            "appended; the loader sorts by date.",
         ),
         Column("event_key", "text", "Key shared by rows that report the same event."),
         Column(
@@ -287,7 +344,9 @@ TIMELINE = Table(
                 "political": "announcements, statements, votes and changes of office or control",
                 "military": "fighting, strikes and reports of them",
                 "casualties": "a death toll announced or reported",
-                "diplomatic": "talks, truces, ceasefires, mediation, congratulations between states",
+                "diplomatic": (
+                    "talks, truces, ceasefires, mediation, congratulations between states"
+                ),
                 "public reaction": "crowds, celebrations, protests, civilians on the move",
                 "aftermath": "what happened after the ceasefire of 9-10 November 2020",
             },
@@ -295,7 +354,8 @@ TIMELINE = Table(
         Column("reported_by", "text", "Who the document says reports or claims it."),
         choice(
             "reporter_side",
-            "Whose position the reporter speaks for (a side is a party or a state, not a nationality).",
+            "Whose position the reporter speaks for (a side is a party "
+            "or a state, not a nationality).",
             {
                 k: SPEAKER_SIDE_MEANINGS[k]
                 for k in (
@@ -314,9 +374,23 @@ TIMELINE = Table(
 
 REACTIONS = Table(
     file="reactions.csv",
-    description="Every reaction to the battle for Shusha/Shushi, to the announcement that it had been taken, or to its loss, that the documents report: who, when, what kind.",
+    description=(
+        "Every reaction to the battle for Shusha/Shushi, to the announcement that it had been "
+        "taken, or to its loss, that the documents report: who, when, what kind."
+    ),
     id_column="reaction_id",
-    derivation="One row per actor and statement per document; where an official says several things in one passage, each line is a row, the loaded lines as well as the conciliatory ones. A date is given only where the text ties the reaction to one. Events of the wider war (truces, ceasefires, mediation, the UN's warning, the helicopter shot down on 9 November, the peacekeepers' posts) are not reactions to the battle: they are in timeline.csv. country is whose the document says the actor is, never where the reaction took place: 'Azerbaijanis in Moscow' are Azerbaijan, and a Brooklyn rally whose people the document does not name is 'not stated in the document'. A journalist's own words are coded to her outlet as 'the press (outlet)', drawn as a third party, not to the country she reports from.",
+    derivation=(
+        "One row per actor and statement per document; where an official says several things in "
+        "one passage, each line is a row, the loaded lines as well as the conciliatory ones. A "
+        "date is given only where the text ties the reaction to one. Events of the wider war "
+        "(truces, ceasefires, mediation, the UN's warning, the helicopter shot down on 9 "
+        "November, the peacekeepers' posts) are not reactions to the battle: they are in "
+        "timeline.csv. country is whose the document says the actor is, never where the "
+        "reaction took place: 'Azerbaijanis in Moscow' are Azerbaijan, and a Brooklyn rally "
+        "whose people the document does not name is 'not stated in the document'. A "
+        "journalist's own words are coded to her outlet as 'the press (outlet)', drawn as a "
+        "third party, not to the country she reports from."
+    ),
     columns=(
         Column("reaction_id", "id", "Row id, R01, R02, ..."),
         Column("actor", "text", "Who reacted, as named."),
@@ -324,21 +398,30 @@ REACTIONS = Table(
         Column(
             "country",
             "text",
-            "Country (or international body) the document says the actor belongs to; 'the press (outlet)' for a journalist's own words, 'not stated in the document' where it does not say.",
+            "Country (or international body) the document says the actor belongs to; "
+            "'the press (outlet)' for a journalist's own words, 'not stated in the "
+            "document' where it does not say.",
         ),
         choice(
             "actor_kind",
             "What kind of actor.",
             {
-                "head of state or government": "a president, prime minister or self-declared president",
-                "government official": "a minister, spokesperson, adviser, mayor or unnamed officials",
+                "head of state or government": (
+                    "a president, prime minister or self-declared president"
+                ),
+                "government official": (
+                    "a minister, spokesperson, adviser, mayor or unnamed officials"
+                ),
                 "legislator": "a member or speaker of a parliament",
                 "diplomat": "an ambassador",
                 "political party": "a party or its leader or spokesperson",
                 "public": "crowds, residents, protesters, people not named",
                 "organisation": "a government, ministry or other body speaking as a whole",
                 "military": "armed forces or a unit of them",
-                "public figure": "a named person without a current office: former office-holders, actors, journalists",
+                "public figure": (
+                    "a named person without a current office: former "
+                    "office-holders, actors, journalists"
+                ),
                 "sports club": "a sports club",
             },
         ),
@@ -352,7 +435,10 @@ REACTIONS = Table(
                 "celebration": "crowds or people celebrate",
                 "protest": "people protest",
                 "denial": "denies that the city has been taken, or denies an allegation",
-                "statement": "says something about the battle, the city or its loss that is none of the above",
+                "statement": (
+                    "says something about the battle, the city or its "
+                    "loss that is none of the above"
+                ),
                 "offer of support": "offers help or support after the capture",
             },
         ),
@@ -365,7 +451,10 @@ PLACES = Table(
     file="places.csv",
     description="The places the documents name, with coordinates from a cited public reference.",
     id_column="place_id",
-    derivation="Coordinates are facts from outside the documents: each row carries the public reference they were taken from. mentioned_in is checked against the texts by whole-word search.",
+    derivation=(
+        "Coordinates are facts from outside the documents: each row carries the public reference "
+        "they were taken from. mentioned_in is checked against the texts by whole-word search."
+    ),
     columns=(
         Column("place_id", "id", "Short key used by other tables."),
         Column("name", "text", "The name the documents mostly use."),
@@ -397,7 +486,9 @@ DISTANCE_CLAIMS = Table(
     file="distance_claims.csv",
     description="Every distance between two places that a document gives.",
     id_column="claim_id",
-    derivation="Bounds are set only where the text gives a number; 'a few kilometers' keeps empty bounds.",
+    derivation=(
+        "Bounds are set only where the text gives a number; 'a few kilometers' keeps empty bounds."
+    ),
     ordered_pairs=(("km_min", "km_max"),),
     columns=(
         Column("claim_id", "id", "Row id, D01, D02, ..."),
@@ -433,9 +524,19 @@ DISTANCE_CLAIMS = Table(
 
 UNCODED_SENTENCES = Table(
     file="uncoded_sentences.csv",
-    description="The sentences of the documents that no other table's row rests on, each with the reason it was left out.",
+    description=(
+        "The sentences of the documents that no other table's row rests on, each "
+        "with the reason it was left out."
+    ),
     id_column="sentence_id",
-    derivation="Sentences are those of sourcekit.text.split_sentences. A sentence is coded when the quotes of rows in the other tables cover nearly all of it (nine tenths of its letters and digits, footnote markers aside; sourcekit.coverage.MIN_COVERED_SHARE), so a row quoting one clause does not code the sentence's other claims; every other sentence is listed here, its quote the whole sentence verbatim. A test fails if a sentence is neither coded nor listed; the About-the-data page counts both per document.",
+    derivation=(
+        "Sentences are those of sourcekit.text.split_sentences. A sentence is coded when the "
+        "quotes of rows in the other tables cover nearly all of it (nine tenths of its letters "
+        "and digits, footnote markers aside; sourcekit.coverage.MIN_COVERED_SHARE), so a row "
+        "quoting one clause does not code the sentence's other claims; every other sentence is "
+        "listed here, its quote the whole sentence verbatim. A test fails if a sentence is "
+        "neither coded nor listed; the About-the-data page counts both per document."
+    ),
     columns=(
         Column("sentence_id", "id", "Row id, U001, U002, ..."),
         Column("source_id", "source_id", "Document the sentence is in."),
@@ -443,8 +544,14 @@ UNCODED_SENTENCES = Table(
             "reason_kind",
             "Whether the sentence carries a claim at all.",
             {
-                "no claim": "a headline, section heading, page leftover or embed notice: it states no fact, figure, date, name or claim of its own",
-                "claim not tabled": "it states a fact or claim that no table has a column for (a description, an assessment, a comparison); it counts against the share coded",
+                "no claim": (
+                    "a headline, section heading, page leftover or embed notice: it states no "
+                    "fact, figure, date, name or claim of its own"
+                ),
+                "claim not tabled": (
+                    "it states a fact or claim that no table has a column for (a description, an "
+                    "assessment, a comparison); it counts against the share coded"
+                ),
             },
         ),
         Column("reason", "text", "Why the sentence is not in a table, in a few words."),

@@ -64,7 +64,8 @@ _OPENERS = {"“": "”", "‘": "’", '"': '"'}
 
 
 def quoted_spans(line: str) -> list:
-    """(start, end) of each stretch of ``line`` inside quotation marks: the one rule every page uses.
+    """(start, end) of each stretch of ``line`` inside quotation marks:
+    the one rule every page uses.
 
     Curly double quotes pair by direction; straight double quotes pair in
     order. A quotation still open at the end of the line runs to its end (the

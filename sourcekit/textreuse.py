@@ -158,7 +158,8 @@ def shared_passages(text_a: str, text_b: str, min_words: int = 8) -> list:
 
 
 def longest_shared_passage(text_a: str, text_b: str, min_words: int = 8):
-    """The longest run of at least ``min_words`` identical words in both texts, or None if there is none.
+    """The longest run of at least ``min_words`` identical words in both texts,
+    or None if there is none.
 
     The same default as :func:`shared_passages`, so ``longest_shared_passage(a, b)``
     and ``shared_passages(a, b)[0]`` always name the same passage (the first

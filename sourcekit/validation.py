@@ -144,7 +144,8 @@ def _read_rows(handle, table, shown, source_texts):
         if len(record) != len(expected):
             raise DataError(
                 shown,
-                f"has {len(record)} fields, expected {len(expected)} (is a comma inside an unquoted value?)",
+                f"has {len(record)} fields, expected {len(expected)} (is a "
+                "comma inside an unquoted value?)",
                 line=start,
             )
         values = {}

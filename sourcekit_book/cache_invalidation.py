@@ -1,4 +1,5 @@
-"""Re-run every notebook when what the notebooks read changes (the package, ``data/``, the quizzes).
+"""Re-run every notebook when what the notebooks read changes (the package, ``data/``,
+the quizzes).
 
 myst-nb's cache keys a notebook on its own code only, so without this a fixed
 loader or a corrected CSV row would leave old figures in the site until someone

@@ -26,7 +26,9 @@ from packaging.utils import canonicalize_name
 
 
 def course_file_folders(project_root: Path) -> list[str]:
-    """The folders ``pyproject.toml`` maps into the package (``data``, ``chapters/quizzes``, ...)."""
+    """The folders ``pyproject.toml`` maps into the package (``data``, ``chapters/quizzes``,
+    ...).
+    """
     config = tomllib.loads((project_root / "pyproject.toml").read_text(encoding="utf-8"))
     folders = config["tool"]["setuptools"].get("package-dir", {}).values()
     # data/sources is inside data/: keep only the outermost folders.

@@ -1,4 +1,5 @@
-"""Say on every page who made the course, its version, its licences, how to cite it, where to report a problem.
+"""Say on every page who made the course, its version, its licences, how to cite it,
+where to report a problem.
 
 A reader who lands on any page (from a search, a shared link) should be able to
 tell whose work it is and on what terms it may be reused, without the README,
@@ -51,11 +52,14 @@ def report_problem_url(config) -> str:
 
 
 def credits_html(app: Sphinx, prefix: str, documents_page: str) -> str:
-    """The credits as HTML; ``prefix`` leads from the page to the site's root, ``documents_page`` to the documents page."""
+    """The credits as HTML; ``prefix`` leads from the page to the site's root,
+    ``documents_page`` to the documents page.
+    """
     config = app.config
     link = lambda href, text: f'<a href="{html.escape(href)}">{html.escape(text)}</a>'  # noqa: E731
     parts = [
-        f"{html.escape(config.html_title or config.project)}, version {html.escape(course_version(Path(app.srcdir)))}, by {html.escape(config.author)}.",
+        f"{html.escape(config.html_title or config.project)}, version "
+        f"{html.escape(course_version(Path(app.srcdir)))}, by {html.escape(config.author)}.",
         f"Text, data and exercises: {link(prefix + 'LICENSE-content.txt', CONTENT_LICENCE[0])};"
         f" code: {link(prefix + 'LICENSE.txt', CODE_LICENCE)};"
         f" the five documents keep their own rights ({link(documents_page, 'the documents')}).",
@@ -87,7 +91,9 @@ def show_credits_in_footer(
 
 
 class CourseCredits(Directive):
-    """``{course-credits}``: the same credits as the footer, as a paragraph of the page (the landing page)."""
+    """``{course-credits}``: the same credits as the footer, as a paragraph of the page
+    (the landing page).
+    """
 
     has_content = False
 

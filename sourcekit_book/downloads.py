@@ -86,7 +86,8 @@ def make_readable_without_the_book(notebook, path: Path) -> None:
 def offer_executed_notebook(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """Publish a text-notebook page's executed ``.ipynb`` and let the theme's download button offer it.
+    """Publish a text-notebook page's executed ``.ipynb`` and let the theme's
+    download button offer it.
 
     sphinx-book-theme lists ``_sources/<context['ipynb_source']>`` under its
     download button as ".ipynb". A page written as ``.ipynb`` (the exercises)
@@ -114,7 +115,8 @@ def offer_executed_notebook(
 # --------------------------------------------------------------------------
 
 #: What the download menu calls each choice: what it is and whether it runs, in a student's words.
-#: Shown as the menu item's text (a phone shows no hover tooltip), keyed by the theme's button label.
+#: Shown as the menu item's text (a phone shows no hover tooltip), keyed by
+#: the theme's button label.
 MENU_TEXTS = {
     "download-zip-button": "Notebook and data, runs anywhere (.zip)",
     "download-notebook-button": "Notebook alone, needs the course package (.ipynb)",
@@ -143,7 +145,8 @@ if importlib.util.find_spec("sourcekit") is None:
     _wheels = sorted(pathlib.Path.cwd().glob("sourcekit-*.whl"))
     if _wheels:
         print(f"Installing the course package from {{_wheels[-1].name}} (a minute or two)...")
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", str(_wheels[-1])], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", str(_wheels[-1])], \
+check=True)
         importlib.invalidate_caches()
     else:
         class CoursePackageMissing(Exception):
@@ -151,7 +154,8 @@ if importlib.util.find_spec("sourcekit") is None:
                 return [str(self)]
         raise CoursePackageMissing(
             "This notebook needs the course package (sourcekit), which is not installed here.\\n"
-            "Download this page's 'Notebook and data, runs anywhere (.zip)' instead, unpack it and\\n"
+            "Download this page's 'Notebook and data, runs anywhere (.zip)' instead, unpack it \
+and\\n"
             "follow its README.txt; or put the sourcekit-*.whl file from that .zip beside this\\n"
             "notebook and run this cell again. {where}"
         )
@@ -170,18 +174,24 @@ MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 
 
 def site_base_url(app: Sphinx) -> str:
-    """The published site's address (``html.baseurl`` in ``_config.yml``), or "" while it has none."""
+    """The published site's address (``html.baseurl`` in ``_config.yml``),
+    or "" while it has none.
+    """
     return (app.config.html_baseurl or "").rstrip("/")
 
 
 def page_url(app: Sphinx, pagename: str, anchor: str = "") -> str:
-    """The full address of a page of the published site, or "" when the site's address is not set."""
+    """The full address of a page of the published site,
+    or "" when the site's address is not set.
+    """
     base = site_base_url(app)
     return f"{base}/{pagename}.html{'#' + anchor if anchor else ''}" if base else ""
 
 
 def document_file_for(app: Sphinx, label: str) -> str | None:
-    """``data/sources/<file>`` for a document's label (``doc-003``), the text a download carries."""
+    """``data/sources/<file>`` for a document's label (``doc-003``),
+    the text a download carries.
+    """
     match = re.fullmatch(r"doc-(\d{3})", label)
     if not match:
         return None
@@ -317,7 +327,8 @@ The first line makes a private Python environment in .venv, the second switches 
 installs the course into it, the fourth opens the notebook in your browser (stop it with Ctrl+C
 in the terminal). Next time, run only the second and the fourth line.
 
-For JupyterLab instead: `pip install -r requirements-jupyterlab.txt`, then `jupyter lab {notebook}`.
+For JupyterLab instead: `pip install -r requirements-jupyterlab.txt`, then `jupyter lab \
+{notebook}`.
 In Colab: upload {notebook} and {wheel}, and run `%pip install {wheel}` in a first cell.
 
 {page}
@@ -338,7 +349,9 @@ def course_wheel(app: Sphinx) -> Path:
 
 
 def installed_size(pins: list[str]) -> int:
-    """Bytes the pinned distributions take installed, as this (the build's) environment holds them."""
+    """Bytes the pinned distributions take installed, as this
+    (the build's) environment holds them.
+    """
     from importlib import metadata
 
     total = 0
@@ -352,7 +365,9 @@ def installed_size(pins: list[str]) -> int:
 
 
 def download_pins(app: Sphinx) -> dict:
-    """The third-party pins of the downloads (with the classic notebook, and with JupyterLab) and their sizes."""
+    """The third-party pins of the downloads (with the classic notebook,
+    and with JupyterLab) and their sizes.
+    """
     pins = getattr(app, "_download_pins", None)
     if pins is None:
         config = tomllib.loads((_project_root(app) / "pyproject.toml").read_text(encoding="utf-8"))
@@ -372,7 +387,8 @@ def download_pins(app: Sphinx) -> dict:
 def download_requirements(app: Sphinx, wheel: Path) -> str:
     """``requirements.txt`` of a download: the wheel, then every third-party pin it needs."""
     header = [
-        "# The course package (the wheel in this folder) and the exact versions the course was built with.",
+        "# The course package (the wheel in this folder) and the exact "
+        "versions the course was built with.",
         f"./{wheel.name}",
     ]
     return "\n".join(header + download_pins(app)["notebook"]) + "\n"
@@ -381,7 +397,8 @@ def download_requirements(app: Sphinx, wheel: Path) -> str:
 def download_lab_requirements(app: Sphinx, wheel: Path) -> str:
     """``requirements-jupyterlab.txt``: the same, with JupyterLab as the notebook app."""
     header = [
-        "# The course package and the exact versions the course was built with, JupyterLab as the app.",
+        "# The course package and the exact versions the course was "
+        "built with, JupyterLab as the app.",
         f"./{wheel.name}",
     ]
     return "\n".join(header + download_pins(app)["lab"]) + "\n"
@@ -393,9 +410,13 @@ def download_readme(app: Sphinx, pagename: str, title: str, wheel: Path) -> str:
     page = (
         f"This page on the course site: {url}"
         if url
-        else f"This page on the course site: {pagename}.html in the course's published site (this copy of the\n"
-        "course was built without the site's address, html.baseurl in _config.yml, so no full link\n"
-        "can be given; your teacher can tell you where the site is)."
+        else (
+            f"This page on the course site: {pagename}.html in the course's "
+            "published site (this copy of the\n"
+            "course was built without the site's address, html.baseurl in "
+            "_config.yml, so no full link\n"
+            "can be given; your teacher can tell you where the site is)."
+        )
     )
     name = Path(pagename).name
     return README_TEMPLATE.format(
@@ -426,7 +447,9 @@ def page_notebook_text(app: Sphinx, pagename: str, context: dict) -> str | None:
 
 
 def write_runnable_zip(app: Sphinx, pagename: str, title: str, notebook_text: str) -> Path:
-    """Write ``_sources/<page>.zip``: one folder with the notebook, data/, the wheel and the README."""
+    """Write ``_sources/<page>.zip``: one folder with the notebook, data/,
+    the wheel and the README.
+    """
     wheel = course_wheel(app)
     name = Path(pagename).name
     folder = f"shusha-shushi-{name}"
@@ -450,7 +473,9 @@ def write_runnable_zip(app: Sphinx, pagename: str, title: str, notebook_text: st
 def offer_runnable_zip(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """Publish a notebook page's ``.zip`` beside its ``.ipynb``, add it to the download button, name every choice."""
+    """Publish a notebook page's ``.zip`` beside its ``.ipynb``, add it to the download button,
+    name every choice.
+    """
     if app.builder.format != "html" or doctree is None:
         return
     notebook_text = page_notebook_text(app, pagename, context)
@@ -486,7 +511,9 @@ def offer_runnable_zip(
 
 
 def offer_guarded_notebook_sources(app: Sphinx, exception: Exception | None) -> None:
-    """Replace the copies of notebook pages' sources in ``_sources/`` with their guarded download."""
+    """Replace the copies of notebook pages' sources in ``_sources/``
+    with their guarded download.
+    """
     if exception is not None or app.builder.format != "html":
         return
     for pagename, text in getattr(app.env, "course_guarded_sources", {}).items():

@@ -1,4 +1,6 @@
-"""Include each script and stylesheet once per page (a script registered twice is a JavaScript error)."""
+"""Include each script and stylesheet once per page (a script registered
+twice is a JavaScript error).
+"""
 
 from __future__ import annotations
 

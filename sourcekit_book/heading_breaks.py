@@ -1,4 +1,6 @@
-"""Let headings wrap at the slash of a double name ("Stepanakert/Khankendi") instead of mid-word."""
+"""Let headings wrap at the slash of a double name
+("Stepanakert/Khankendi") instead of mid-word.
+"""
 
 from __future__ import annotations
 

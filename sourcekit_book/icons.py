@@ -29,7 +29,8 @@ FONTAWESOME_SCRIPT = Path("_static", "scripts", "fontawesome.js")
 FONTAWESOME_TAG = re.compile(
     r'[ \t]*<script\b[^>]*\bsrc="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>\s*</script>\n?'
 )
-#: An empty icon element: <i class="fa-solid fa-bars"></i> or <span class="fa-solid fa-list"></span>.
+#: An empty icon element: <i class="fa-solid fa-bars"></i> or <span
+#: class="fa-solid fa-list"></span>.
 ICON_TAG = re.compile(r'<(i|span)\b([^>]*\bclass="([^"]*\bfa-[^"]*)"[^>]*)>\s*</\1>')
 #: One icon in the script: name: [width, height, [aliases], "unicode", "path" or [paths]].
 ICON_ENTRY = re.compile(
@@ -61,7 +62,9 @@ NOT_ICON_NAMES = {
 
 @lru_cache(maxsize=4)
 def icon_paths(script: Path, mtime: float) -> dict[tuple[str, str], tuple[int, int, list[str]]]:
-    """Every icon in Font Awesome's script: (style, name or alias) -> (width, height, SVG paths)."""
+    """Every icon in Font Awesome's script: (style, name or alias) -> (width, height,
+    SVG paths).
+    """
     text = script.read_text(encoding="utf-8")
     icons: dict = {}
     start = 0
@@ -99,8 +102,10 @@ def icon_svg(icons: dict, attributes: str, classes: str) -> str | None:
     kept = re.sub(r'\s(class|title|aria-hidden)="[^"]*"', "", " " + attributes).strip()
     body = "".join(f'<path fill="currentColor" d="{html.escape(p)}"></path>' for p in paths)
     return (
-        f'<svg class="{html.escape(classes)} svg-inline--fa" {kept + " " if kept else ""}aria-hidden="true" '
-        f'focusable="false" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">{body}</svg>'
+        f'<svg class="{html.escape(classes)} svg-inline--fa" '
+        f'{kept + " " if kept else ""}aria-hidden="true" '
+        'focusable="false" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 '
+        f'{width} {height}">{body}</svg>'
     )
 
 
@@ -149,7 +154,8 @@ def admonition_icon_style(stylesheet: str, icons: dict, page: str) -> str:
             else f"html div.admonition.{kind} > .admonition-title::after"
         )
         extra = (
-            'content: ""; background-color: currentColor; -webkit-mask: center / contain no-repeat; mask: center / contain no-repeat; '
+            'content: ""; background-color: currentColor; -webkit-mask: center / contain '
+            "no-repeat; mask: center / contain no-repeat; "
             if kind == "default"
             else ""
         )
@@ -164,7 +170,9 @@ def admonition_icon_style(stylesheet: str, icons: dict, page: str) -> str:
 
 
 def inline_icons(text: str, icons: dict) -> tuple[str, list[str]]:
-    """``text`` with every icon tag replaced by its SVG and the script's tag removed; and the icons not found."""
+    """``text`` with every icon tag replaced by its SVG and the script's tag removed;
+    and the icons not found.
+    """
     missing = []
 
     def replace(match):
@@ -187,7 +195,8 @@ def inline_used_icons(app: Sphinx, exception: Exception | None) -> None:
     icons = icon_paths(script, script.stat().st_mtime)
     if not icons:
         logger.warning(
-            "no icons found in %s: the theme's Font Awesome changed form; the pages keep the script",
+            "no icons found in %s: the theme's Font Awesome changed "
+            "form; the pages keep the script",
             script,
         )
         return

@@ -48,7 +48,8 @@ def require_repository_for_launch_buttons(app: Sphinx) -> None:
         or repository == JUPYTER_BOOK_DEFAULT_REPOSITORY
     ):
         raise ConfigError(
-            f"_config.yml sets launch_buttons {', '.join(hubs)} but repository.url is {repository or 'empty'!r}: "
+            f"_config.yml sets launch_buttons {', '.join(hubs)} but repository.url "
+            f"is {repository or 'empty'!r}: "
             "set repository.url to the course's public GitHub repository (and repository.branch), "
             "or leave the launch_buttons URLs empty"
         )
@@ -57,7 +58,9 @@ def require_repository_for_launch_buttons(app: Sphinx) -> None:
 def repair_launch_buttons(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """After the theme's launch buttons: outputs back in the .ipynb download, Colab only on notebooks."""
+    """After the theme's launch buttons: outputs back in the .ipynb download,
+    Colab only on notebooks.
+    """
     if (
         app.builder.format != "html"
         or doctree is None

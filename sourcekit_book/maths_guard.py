@@ -20,8 +20,10 @@ def refuse_maths_without_mathjax(
     domain = app.env.get_domain("math")
     if domain.has_equations(pagename) and "://" in str(app.config.mathjax_path):
         logger.warning(
-            "page %s has mathematics, so it would load MathJax from %s and the site would not work "
-            "offline; write the formula in words, or vendor MathJax in _vendor/ and set mathjax_path",
+            "page %s has mathematics, so it would load MathJax from "
+            "%s and the site would not work "
+            "offline; write the formula in words, or vendor MathJax "
+            "in _vendor/ and set mathjax_path",
             pagename,
             app.config.mathjax_path,
         )

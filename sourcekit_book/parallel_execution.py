@@ -98,7 +98,8 @@ def execute_notebooks_in_parallel(app: Sphinx, env, docnames: list[str]) -> None
     as it would without this step.
     """
     if app.builder.format != "html" or os.environ.get("SHUSHA_SERIAL_EXECUTION"):
-        return  # SHUSHA_SERIAL_EXECUTION=1: leave execution to myst-nb alone (make bench compares both)
+        # SHUSHA_SERIAL_EXECUTION=1: leave execution to myst-nb alone (make bench compares both).
+        return
     try:
         wanted = notebooks_to_execute(app, list(docnames))
     except Exception as error:  # never let the speed-up break a build: myst-nb executes as usual

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-#: A re-encoded image may differ from the original by at most this much in any colour channel (0-255).
+#: A re-encoded image may differ from the original by at most this much in
+#: any colour channel (0-255).
 PNG_MAX_CHANNEL_DIFFERENCE = 8
 #: The script type under which myst-nb saves a page's widget state.
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
@@ -69,7 +70,8 @@ def compact_inline_pngs(text: str) -> str:
 
 
 def widget_images_to_files(app: Sphinx, pagename: str, state: str, pathto) -> str:
-    """``state`` (a page's saved widget state) with each inline PNG moved to a file in ``_images/``.
+    """``state`` (a page's saved widget state) with each inline PNG moved
+    to a file in ``_images/``.
 
     An explorer embeds every view in the page; as base64 text each image is a
     third larger than the file, and the page's HTML must be read whole before
@@ -94,7 +96,9 @@ def widget_images_to_files(app: Sphinx, pagename: str, state: str, pathto) -> st
 def compact_page_pngs(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """Lighten the charts embedded in a page: inline in its HTML, or in its widgets' saved state."""
+    """Lighten the charts embedded in a page: inline in its HTML,
+    or in its widgets' saved state.
+    """
     if app.builder.format != "html" or doctree is None:
         return
     body = context.get("body")
@@ -117,7 +121,9 @@ def compact_page_pngs(
 
 
 def compact_image_files(app: Sphinx, exception: Exception | None) -> None:
-    """Lighten the chart files the pages load from ``_images/`` (each file once: palette PNGs are skipped)."""
+    """Lighten the chart files the pages load from ``_images/`` (each file once:
+    palette PNGs are skipped).
+    """
     if exception is not None or app.builder.format != "html":
         return
     for path in (Path(app.outdir) / "_images").glob("*.png"):

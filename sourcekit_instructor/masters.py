@@ -1,4 +1,5 @@
-"""Reading a master: the one file per exercise that the copies, the key and the grader all come from.
+"""Reading a master: the one file per exercise that the copies,
+the key and the grader all come from.
 
 A master is a MyST Markdown notebook (jupytext) in Otter Assign's format; the
 question format (every key of a ``# BEGIN QUESTION`` cell) is documented once,
@@ -62,7 +63,8 @@ def read_master(path: Path) -> Master:
     master = Master(path, notebook, str(configs[0]["name"]))
     if path.stem != f"{master.exercise}_exercises":
         raise GenerationError(
-            f"{path.name}: the file should be named {master.exercise}_exercises.md after its exercise name"
+            f"{path.name}: the file should be named "
+            f"{master.exercise}_exercises.md after its exercise name"
         )
     for cell in notebook.cells:
         config = _raw_config(cell, "BEGIN QUESTION")

@@ -31,7 +31,9 @@ def close_figures():
 
 
 def read_csv_rows(file: str) -> list:
-    """A table in data/ read with the csv module alone, so tests do not grade the package with itself."""
+    """A table in data/ read with the csv module alone, so tests do not grade
+    the package with itself.
+    """
     with (PROJECT_ROOT / "data" / file).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -74,9 +76,9 @@ def built_site():
     if result.returncode != 0:
         # Show the warnings, not the CLI's own traceback.
         lines = [
-            l
-            for l in (result.stdout + result.stderr).splitlines()
-            if "WARNING" in l or "ERROR" in l
+            line
+            for line in (result.stdout + result.stderr).splitlines()
+            if "WARNING" in line or "ERROR" in line
         ]
         pytest.fail(
             "book build failed:\n"

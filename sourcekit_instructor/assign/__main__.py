@@ -1,4 +1,6 @@
-"""``python -m sourcekit_instructor.assign``: regenerate every exercise's copies, keys and guide tables."""
+"""``python -m sourcekit_instructor.assign``: regenerate every exercise's copies,
+keys and guide tables.
+"""
 
 from .generate import main
 

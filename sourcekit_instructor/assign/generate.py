@@ -154,7 +154,9 @@ def _coalesce_streams(notebook):
 
 
 def fingerprint(notebook) -> str:
-    """SHA-256 of a notebook's cells (type, source, outputs): changes when anyone edits or re-runs it."""
+    """SHA-256 of a notebook's cells (type, source, outputs):
+    changes when anyone edits or re-runs it.
+    """
     cells = [
         {"type": c.cell_type, "source": c.source, "outputs": c.get("outputs", [])}
         for c in notebook.cells
@@ -171,7 +173,9 @@ def _stamp(notebook):
 
 
 def check_rhythm(notebook, master: Master) -> None:
-    """Every auto-graded question: bold numbered prompt naming its move, scaffold, then check cell."""
+    """Every auto-graded question: bold numbered prompt naming its move, scaffold,
+    then check cell.
+    """
     cells = notebook.cells
     for question in master.auto:
         qid = question["name"]
@@ -182,12 +186,14 @@ def check_rhythm(notebook, master: Master) -> None:
         ]
         if len(prompt) != 1:
             raise GenerationError(
-                f"{master.path.name}: expected one prompt starting '**Question {qid}**', found {len(prompt)}"
+                f"{master.path.name}: expected one prompt starting "
+                f"'**Question {qid}**', found {len(prompt)}"
             )
         start = prompt[0]
         if question["move"] not in cells[start].source.split("\n")[0]:
             raise GenerationError(
-                f"{master.path.name}, question {qid}: the prompt's first line should name its move, {question['move']!r}"
+                f"{master.path.name}, question {qid}: the prompt's first line should name "
+                f"its move, {question['move']!r}"
             )
         scaffold = next(
             (i for i in range(start + 1, len(cells)) if cells[i].cell_type == "code"), None
@@ -199,12 +205,14 @@ def check_rhythm(notebook, master: Master) -> None:
             or cells[scaffold + 1].source.strip() != check
         ):
             raise GenerationError(
-                f"{master.path.name}, question {qid}: the prompt must be followed by one scaffold cell and then `{check}`"
+                f"{master.path.name}, question {qid}: the prompt must be followed by one "
+                f"scaffold cell and then `{check}`"
             )
         says_compute = COMPUTE_IT in " ".join(cells[start].source.split())
         if (question.get("graded_on") == "variant") != says_compute:
             raise GenerationError(
-                f"{master.path.name}, question {qid}: a computation question (graded_on: variant), and only such a question, says in its prompt {COMPUTE_IT!r}"
+                f"{master.path.name}, question {qid}: a computation question (graded_on: "
+                f"variant), and only such a question, says in its prompt {COMPUTE_IT!r}"
             )
         if not re.search(
             rf"^{re.escape(question['variable'])} = (\.\.\.|None)\s*$",
@@ -212,11 +220,13 @@ def check_rhythm(notebook, master: Master) -> None:
             flags=re.MULTILINE,
         ):
             raise GenerationError(
-                f"{master.path.name}, question {qid}: the student's scaffold should set `{question['variable']} = ...`"
+                f"{master.path.name}, question {qid}: the student's scaffold should set "
+                f"`{question['variable']} = ...`"
             )
 
 
-#: What a computation question's prompt tells the student before the answer cell (docs/question-format.md).
+#: What a computation question's prompt tells the student before the answer cell
+#: (docs/question-format.md).
 COMPUTE_IT = (
     "Compute it: your code is run again on a copy of the tables with the documents relabelled."
 )
@@ -262,7 +272,10 @@ def _guide_tables(master: Master, instructor) -> dict:
             if question.get("manual")
             else f"answer: {describe_form(question['form'], question.get('choices', ()))}"
         )
-        item = f"- **{question['name']}** ({question['move']}; {points} point{'s' if points != 1 else ''}; {_one_line(answer)}). {prompt}"
+        item = (
+            f"- **{question['name']}** ({question['move']}; {points} "
+            f"point{'s' if points != 1 else ''}; {_one_line(answer)}). {prompt}"
+        )
         if not question.get("manual"):
             needs = (
                 f"yes. {_one_line(question['needs_move'])}"
@@ -271,7 +284,8 @@ def _guide_tables(master: Master, instructor) -> dict:
             )
             item += f"\n\n  *Needs its move:* {needs}"
             item += "\n\n  *Graded on:* " + (
-                "the stored tables and the relabelled copy (a computation question: a typed answer scores 0)."
+                "the stored tables and the relabelled copy (a computation "
+                "question: a typed answer scores 0)."
                 if question.get("graded_on") == "variant"
                 else "the stored tables (a reading question: a typed correct answer scores)."
             )
@@ -281,7 +295,8 @@ def _guide_tables(master: Master, instructor) -> dict:
         cells = instructor.cells
         start = next(i for i, c in enumerate(cells) if c is prompts[question["name"]])
         rubric.append(
-            f"### Question {question['name']} ({question.get('points', 1)} points, {question['move']})\n"
+            f"### Question {question['name']} "
+            f"({question.get('points', 1)} points, {question['move']})\n"
         )
         rubric.append(_PROMPT_PREFIX.sub("", cells[start].source).strip() + "\n")
         for cell in cells[start + 1 :]:
@@ -293,7 +308,10 @@ def _guide_tables(master: Master, instructor) -> dict:
                     continue
                 break
             rubric.append(cell.source.strip() + "\n")
-    note = "% Generated by `make exercises` from the master notebook: edit the master, not this file.\n\n"
+    note = (
+        "% Generated by `make exercises` from the master notebook: edit "
+        "the master, not this file.\n\n"
+    )
     return {
         f"{master.exercise}_questions.md": note + "\n\n".join(rows) + "\n",
         f"{master.exercise}_rubric.md": note + "\n".join(rubric),
@@ -324,8 +342,10 @@ def _run_solutions_and_build_key(instructor, master: Master, key_dir: Path) -> d
         if cell.cell_type == "code" and _CHECK_CELL.fullmatch(cell.source.strip())
     ]
     key_cell = nbformat.v4.new_code_cell(
-        "import json as _json\nfrom sourcekit_instructor.assign.keys import build_key as _build_key\n"
-        f"print({KEY_MARK!r} + _json.dumps(_build_key({master.exercise!r}, _json.loads({json.dumps(master.auto)!r}), globals())))"
+        "import json as _json\n"
+        "from sourcekit_instructor.assign.keys import build_key as _build_key\n"
+        f"print({KEY_MARK!r} + _json.dumps(_build_key({master.exercise!r}, "
+        f"_json.loads({json.dumps(master.auto)!r}), globals())))"
     )
     try:
         with client.setup_kernel(env={**os.environ, KEY_DIR_VARIABLE: str(key_dir)}):
@@ -349,7 +369,8 @@ def _run_solutions_and_build_key(instructor, master: Master, key_dir: Path) -> d
                 client.execute_cell(instructor.cells[index], index)
     except CellExecutionError as error:
         raise GenerationError(
-            f"{master.path.name}: the solutions do not run, or their key fails its self-test:\n{_cell_error(error)}"
+            f"{master.path.name}: the solutions do not run, or their key fails its "
+            f"self-test:\n{_cell_error(error)}"
         ) from None
     count = 0
     for cell in instructor.cells:
@@ -401,7 +422,8 @@ def render(master_path: Path, key_dir: Path) -> dict:
 
 
 def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
-    """Run the solutions on the course's relabelled copy as the grader will; record and check what it does.
+    """Run the solutions on the course's relabelled copy as the grader will;
+    record and check what it does.
 
     The instructor copy is run once more on the stored data and once on the
     relabelled copy the grader uses by default (the course's seed, see
@@ -447,12 +469,17 @@ def _mark_answers_that_cannot_vary(key: dict, instructor) -> str:
             question["on_variant"] = "changes"
     if unchecked or problems:
         raise GenerationError(
-            f"{key['exercise']}: on the course's relabelled copy the solutions give no answer for {', '.join(unchecked) or 'no question'}"
+            f"{key['exercise']}: on the course's relabelled copy the solutions give no answer "
+            f"for {', '.join(unchecked) or 'no question'}"
             + (f" ({'; '.join(problems[:3])})" if problems else "")
             + ": find documents by what they are (document_id(...)), not by their stored ids"
         )
     if same:
-        return f"\nThe course's relabelled copy does not change the answer of {', '.join(same)}, so there a typed answer would hold: choose another seed in exercises/source/variant_seed.txt.\n"
+        return (
+            f"\nThe course's relabelled copy does not change the answer of {', '.join(same)}, so "
+            "there a typed answer would hold: choose another seed in "
+            "exercises/source/variant_seed.txt.\n"
+        )
     return ""
 
 
@@ -472,7 +499,8 @@ def overview_table(masters) -> str:
             if question["move"] not in moves:
                 moves.append(question["move"])
         rows.append(
-            f"| {{doc}}`../{master.stem}` | {', '.join(moves)} | {len(master.auto)} | {len(master.written)} | {{doc}}`{master.exercise}` |"
+            f"| {{doc}}`../{master.stem}` | {', '.join(moves)} | {len(master.auto)} | "
+            f"{len(master.written)} | {{doc}}`{master.exercise}` |"
         )
     note = "% Generated by `make exercises` from the masters: edit the masters, not this file.\n\n"
     return note + "\n".join(rows) + "\n"
@@ -498,7 +526,8 @@ def render_all(masters=None, key_dir=None, jobs=2) -> dict:
 
 
 README_MARKS = (
-    "<!-- grading account: written by `make exercises` from sourcekit_instructor/grade/account.py -->",
+    "<!-- grading account: written by `make exercises` from "
+    "sourcekit_instructor/grade/account.py -->",
     "<!-- end of the grading account -->",
 )
 
@@ -516,7 +545,9 @@ def readme_with_account(text: str) -> str:
 
 
 def is_pristine(path: Path) -> bool:
-    """True if a generated notebook is exactly as the generator left it (nobody has saved work in it)."""
+    """True if a generated notebook is exactly as the generator left it
+    (nobody has saved work in it).
+    """
     try:
         notebook = nbformat.read(path, as_version=4)
         return notebook.metadata["sourcekit"]["generated_cells_sha256"] == fingerprint(notebook)
@@ -541,7 +572,8 @@ def write_files(files: dict, root: Path = EXERCISES_DIR) -> list:
             saved = path.with_name(f"{path.name}.saved-{stamp}")
             shutil.copy2(path, saved)
             report.append(
-                f"KEPT       {relative} had changes the generator did not make; they are saved in {saved.name}"
+                f"KEPT       {relative} had changes the generator did not make; "
+                f"they are saved in {saved.name}"
             )
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_text(text, encoding="utf-8")
@@ -553,7 +585,10 @@ def write_files(files: dict, root: Path = EXERCISES_DIR) -> list:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sourcekit_instructor.assign",
-        description="Generate the exercises' student and instructor copies, keys and guide tables from their masters.",
+        description=(
+            "Generate the exercises' student and instructor copies, keys and "
+            "guide tables from their masters."
+        ),
     )
     parser.add_argument(
         "names", nargs="*", help="exercise names (default: every master in exercises/source/)"
@@ -568,7 +603,8 @@ def main(argv=None) -> int:
         unknown = wanted - {m.stem for m in masters}
         if unknown:
             print(
-                f"no master for {', '.join(sorted(unknown))}; masters: {', '.join(m.stem for m in masters)}",
+                f"no master for {', '.join(sorted(unknown))}; masters: "
+                f"{', '.join(m.stem for m in masters)}",
                 file=sys.stderr,
             )
             return 2

@@ -34,7 +34,9 @@ class KeyBuildError(ValueError):
 
 
 def salt_for(exercise: str) -> str:
-    """A fixed salt per exercise, so regenerating gives the same key (and no two exercises share one)."""
+    """A fixed salt per exercise, so regenerating gives the same key
+    (and no two exercises share one).
+    """
     return hashlib.sha256(f"shusha-shushi-exercises/{exercise}".encode()).hexdigest()[:16]
 
 
@@ -61,12 +63,14 @@ def validate_question(question: dict) -> None:
         )
     if question["graded_on"] not in GRADED_ON:
         raise KeyBuildError(
-            f"question {name}: graded_on must be one of {', '.join(GRADED_ON)}, not {question['graded_on']!r}"
+            f"question {name}: graded_on must be one of "
+            f"{', '.join(GRADED_ON)}, not {question['graded_on']!r}"
         )
     for alternative in question.get("also_accept", ()):
         if isinstance(alternative, dict) and set(alternative) != {"value", "say"}:
             raise KeyBuildError(
-                f"question {name}: an also_accept entry is a value, or has exactly 'value' and 'say'"
+                f"question {name}: an also_accept entry is a value, "
+                "or has exactly 'value' and 'say'"
             )
     if question["form"] != "choice" and question["form"] not in FORMS:
         raise KeyBuildError(f"question {name}: unknown form {question['form']!r}")
@@ -102,7 +106,8 @@ def build_key(exercise: str, questions: list, namespace: dict) -> dict:
             question, namespace[question["variable"]], f"the solution's {question['variable']}"
         )
         correct = " ".join(question["correct"].split())
-        # Each other defensible reading is accepted with its own feedback ("say"), naming the reading it takes.
+        # Each other defensible reading is accepted with its own feedback ("say"),
+        # naming the reading it takes.
         accepted = [(answer, correct)]
         for alternative in question.get("also_accept", ()):
             value, say = (
@@ -124,7 +129,8 @@ def build_key(exercise: str, questions: list, namespace: dict) -> dict:
                     wrong = eval(hint["code"], dict(namespace))  # noqa: S307 - the master's own code
                 except Exception as error:
                     raise KeyBuildError(
-                        f"question {qid}: hint code {hint['code']!r} raised {type(error).__name__}: {error}"
+                        f"question {qid}: hint code {hint['code']!r} raised "
+                        f"{type(error).__name__}: {error}"
                     ) from None
             else:
                 wrong = hint["value"]
@@ -132,7 +138,8 @@ def build_key(exercise: str, questions: list, namespace: dict) -> dict:
             wrong_digest = digest(salt, exercise, qid, wrong_canonical)
             if wrong_digest in accept:
                 raise KeyBuildError(
-                    f"question {qid}: the hint {hint['say'][:40]!r}... is for an answer that is correct"
+                    f"question {qid}: the hint {hint['say'][:40]!r}... "
+                    "is for an answer that is correct"
                 )
             if any(wrong_digest == other["digest"] for other in hints):
                 raise KeyBuildError(f"question {qid}: two hints are for the same wrong answer")
@@ -187,5 +194,6 @@ def _self_test(key: dict, questions: list, namespace: dict) -> None:
             say = " ".join(spec["say"].split())
             if verdict.status != "wrong" or say not in verdict.message:
                 raise KeyBuildError(
-                    f"question {entry['id']}: the wrong answer for hint {say[:40]!r} is not judged wrong with it"
+                    f"question {entry['id']}: the wrong answer for hint "
+                    f"{say[:40]!r} is not judged wrong with it"
                 )

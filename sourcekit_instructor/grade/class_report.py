@@ -1,4 +1,5 @@
-"""A class report to look at: one offline HTML page of charts, each with alt text and the table behind it.
+"""A class report to look at: one offline HTML page of charts,
+each with alt text and the table behind it.
 
 ``make class-report`` (``python -m sourcekit_instructor.grade.class_report --out
 gradebook.csv``) reads one grading run (the same files as :mod:`.feedback`)
@@ -68,7 +69,9 @@ def _pct(part, whole):
 
 
 def class_tables(cycle: Cycle) -> dict:
-    """Every table the report shows, as plain lists of dicts (the tests compare them with the gradebook)."""
+    """Every table the report shows, as plain lists of dicts
+    (the tests compare them with the gradebook).
+    """
     graded_rows = [
         r
         for r in cycle.rows
@@ -133,7 +136,8 @@ def class_tables(cycle: Cycle) -> dict:
                 if (_number(row.get(f"q{qid}")) or 0) >= points or row.get(
                     f"q{qid} held on"
                 ) == TYPED_ANSWER:
-                    continue  # right, or right on the stored tables (not a wrong answer; a different lesson)
+                    # Right, or right on the stored tables: not a wrong answer (another lesson).
+                    continue
                 entry = cycle.answers.get(row["submission"], {}).get("answers", {}).get(qid)
                 if entry and "value" in entry:
                     values[shown(entry)] += 1
@@ -205,13 +209,17 @@ def _table(rows: list, columns: list, caption: str) -> str:
         "<tr>" + "".join(f"<td>{html.escape(str(r.get(c, '')))}</td>" for c in columns) + "</tr>"
         for r in rows
     )
-    return f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f"<table><caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _figure(png: str, alt: str, caption: str, table: str) -> str:
     return (
         f'<figure><img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>\n<details><summary>The table behind this chart</summary>{table}</details>"
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>\n"
+        f"<details><summary>The table behind this chart</summary>{table}</details>"
     )
 
 
@@ -223,7 +231,8 @@ def render(tables: dict, title: str = "Class report") -> str:
 
     parts = [
         f"<h1>{html.escape(title)}</h1>",
-        f"<p>{len(tables['totals'])} graded submission(s). Every number comes from the gradebook, the exported answers and the written grades entered so far.</p>",
+        f"<p>{len(tables['totals'])} graded submission(s). Every number comes from the "
+        "gradebook, the exported answers and the written grades entered so far.</p>",
     ]
     # 1. Totals.
     exercises = sorted({t["exercise"] for t in tables["totals"]})
@@ -262,7 +271,8 @@ def render(tables: dict, title: str = "Class report") -> str:
             "Histogram of the share of points each submission earned, stacked by exercise. "
             + "; ".join(summary)
             + ".",
-            "Share of points earned per submission (auto-graded plus the written points graded so far).",
+            "Share of points earned per submission (auto-graded plus the "
+            "written points graded so far).",
             _table(
                 rows,
                 ["exercise", "from %", "to %", "submissions"],
@@ -291,7 +301,8 @@ def render(tables: dict, title: str = "Class report") -> str:
             "Stacked bars, one per question, of where the answers held. Hardest: "
             + "; ".join(f"{q['question']} {q['share right']:g}% right" for q in hardest)
             + ".",
-            "Where each question's answers held: on the stored tables and the relabelled copy (right), on one only, or neither.",
+            "Where each question's answers held: on the stored tables and the relabelled copy "
+            "(right), on one only, or neither.",
             _table(
                 qs,
                 ["exercise", "question", "move", "answers", "right", "share right"]
@@ -305,7 +316,8 @@ def render(tables: dict, title: str = "Class report") -> str:
     # 3. Wrong answers.
     parts += [
         "<h2>Most common wrong answers</h2>",
-        "<p>Up to three per question, each given by at least two students, with the feedback <code>check()</code> gave them: the misconceptions to discuss next class.</p>",
+        "<p>Up to three per question, each given by at least two students, with the feedback "
+        "<code>check()</code> gave them: the misconceptions to discuss next class.</p>",
         _table(
             tables["wrong"],
             ["exercise", "question", "answer", "count", "share", "feedback"],
@@ -336,7 +348,8 @@ def render(tables: dict, title: str = "Class report") -> str:
                     for m in top[:3]
                 )
                 + ".",
-                "The written questions' rubric criteria, by the share of graded answers that missed them.",
+                "The written questions' rubric criteria, by the share of "
+                "graded answers that missed them.",
                 _table(
                     missed,
                     [
@@ -367,7 +380,9 @@ def render(tables: dict, title: str = "Class report") -> str:
     axis.set_xlabel("share of points earned (%)")
     parts += [
         "<h2>Profile by move</h2>",
-        "<p>How the class did on the items that train each historical-thinking move: auto-graded questions and written rubric criteria (graded so far) together; a criterion counts for its question's move.</p>",
+        "<p>How the class did on the items that train each historical-thinking move: "
+        "auto-graded questions and written rubric criteria (graded so far) together; a "
+        "criterion counts for its question's move.</p>",
         _figure(
             _png(figure),
             "Bars, one per move, of the share of points earned: "
@@ -390,12 +405,18 @@ def render(tables: dict, title: str = "Class report") -> str:
     ]
     plt.close(figure)
     style = (
-        "body{font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;max-width:60rem;margin:1rem auto;padding:0 1rem}img{max-width:100%;height:auto}"
-        "table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #8a8a8a;padding:.2rem .4rem;text-align:left;vertical-align:top}caption{text-align:left;font-weight:600}"
+        "body{font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;max-width:60rem;margin:1rem "
+        "auto;padding:0 1rem}img{max-width:100%;height:auto}"
+        "table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid "
+        "#8a8a8a;padding:.2rem "
+        ".4rem;text-align:left;vertical-align:top}caption{text-align:left;font-weight:600}"
     )
     return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n'
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src '
+        "'unsafe-inline'; img-src data:\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(parts)
         + "\n</main>\n</body>\n</html>\n"
     )

@@ -1,4 +1,6 @@
-"""``python -m sourcekit_instructor.grade``: grade a folder of submissions into gradebooks (``make grade``)."""
+"""``python -m sourcekit_instructor.grade``: grade a folder of submissions into gradebooks
+(``make grade``).
+"""
 
 import argparse
 import os
@@ -24,7 +26,10 @@ from .written import collect_written, write_written_answers, written_answers_pat
 def sandbox_limits() -> str:
     """One line for the summary: how this machine limits each sandbox as a whole, in words."""
     group = cgroups.mechanism()
-    limits = f"{sandboxes.MEMORY_BYTES / 2**30:g} GB of memory and {sandboxes.MAX_PROCESSES} processes for all its processes together, and one CPU share"
+    limits = (
+        f"{sandboxes.MEMORY_BYTES / 2**30:g} GB of memory and {sandboxes.MAX_PROCESSES} "
+        "processes for all its processes together, and one CPU share"
+    )
     where = (
         f"Limits per sandbox: {limits}, by {group.label} ({group.why})"
         if group.kind != "none"
@@ -33,7 +38,10 @@ def sandbox_limits() -> str:
     userns = (
         "; it cannot make user namespaces (bubblewrap --disable-userns)"
         if sandboxes.own_user_namespace()
-        else "; this machine does not let the sandbox's user have a user namespace of its own, so the sandbox cannot be stopped from making one"
+        else (
+            "; this machine does not let the sandbox's user have a user namespace of its own, so "
+            "the sandbox cannot be stopped from making one"
+        )
     )
     return where + userns + "."
 
@@ -52,7 +60,10 @@ def main(argv=None) -> int:
         "--out",
         type=Path,
         default=Path("gradebook.csv"),
-        help="combined gradebook CSV (default: gradebook.csv); per-exercise ones are written beside it",
+        help=(
+            "combined gradebook CSV (default: gradebook.csv); "
+            "per-exercise ones are written beside it"
+        ),
     )
     parser.add_argument(
         "--exercise",
@@ -68,7 +79,10 @@ def main(argv=None) -> int:
         "--max-time",
         type=float,
         default=600,
-        help="seconds one run of a submission may take before it is killed with everything it started (default 600)",
+        help=(
+            "seconds one run of a submission may take before it is killed with "
+            "everything it started (default 600)"
+        ),
     )
     parser.add_argument(
         "--jobs",
@@ -79,7 +93,11 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--variant-seed",
         type=int,
-        help="seed of the relabelled copy (default: the course's, in exercises/source/variant_seed.txt, so every run gives the same grades; printed in the summary)",
+        help=(
+            "seed of the relabelled copy (default: the course's, in "
+            "exercises/source/variant_seed.txt, so every run gives the same "
+            "grades; printed in the summary)"
+        ),
     )
     parser.add_argument(
         "--lms",
@@ -89,12 +107,18 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--identity",
         default=r"(?P<id>[^_.]+)",
-        help=r"regular expression taking the student's id from the file name (default: up to the first _ or .)",
+        help=(
+            r"regular expression taking the student's id from the file name "
+            r"(default: up to the first _ or .)"
+        ),
     )
     parser.add_argument(
         "--no-sandbox",
         action="store_true",
-        help="run submissions WITHOUT isolation, when no sandbox is available (the gradebook says so)",
+        help=(
+            "run submissions WITHOUT isolation, when no sandbox is "
+            "available (the gradebook says so)"
+        ),
     )
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -108,7 +132,8 @@ def main(argv=None) -> int:
         return 2
     if args.exercise is not None and args.exercise not in _known_exercises():
         print(
-            f"error: --exercise {one_line(args.exercise)[:60]!r} is not one of the exercises ({', '.join(_known_exercises())})",
+            f"error: --exercise {one_line(args.exercise)[:60]!r} is not one of the exercises "
+            f"({', '.join(_known_exercises())})",
             file=sys.stderr,
         )
         return 2
@@ -117,7 +142,9 @@ def main(argv=None) -> int:
             sandboxes.check_available()
         except sandboxes.SandboxUnavailable as error:
             print(
-                f"error: no sandbox for the submissions: {error}.\nRefusing to run students' code without isolation; pass --no-sandbox (make grade NO_SANDBOX=1) to do it anyway.",
+                f"error: no sandbox for the submissions: {error}.\n"
+                "Refusing to run students' code without isolation; pass --no-sandbox (make "
+                "grade NO_SANDBOX=1) to do it anyway.",
                 file=sys.stderr,
             )
             return 2
@@ -160,7 +187,10 @@ def main(argv=None) -> int:
     origin = (
         "chosen with --variant-seed"
         if args.variant_seed is not None
-        else "the course's seed, from exercises/source/variant_seed.txt; another with --variant-seed N"
+        else (
+            "the course's seed, from exercises/source/variant_seed.txt; another with "
+            "--variant-seed N"
+        )
     )
     text = summary(
         expected, rows, time.monotonic() - started, args.jobs, seed, not args.no_sandbox, origin
@@ -169,7 +199,10 @@ def main(argv=None) -> int:
         text += "\n" + sandbox_limits()
     ignored = other_files(args.submissions)
     if ignored:
-        text += f"\nNot named *.ipynb, so not graded: {', '.join(ignored[:20])}{' and more' if len(ignored) > 20 else ''}."
+        text += (
+            "\nNot named *.ipynb, so not graded: "
+            f"{', '.join(ignored[:20])}{' and more' if len(ignored) > 20 else ''}."
+        )
     # Grades entered in `make review` for an earlier run are folded in again (see merge.py).
     if review_db_path(args.out).exists():
         merged, merge_lines = merge_written(args.out, args.lms, args.identity)

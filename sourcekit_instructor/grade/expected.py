@@ -1,4 +1,6 @@
-"""What a right answer is: the instructor's solutions, run by the grader on the stored data and the variant."""
+"""What a right answer is: the instructor's solutions, run by the grader on the
+stored data and the variant.
+"""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,9 @@ from .submissions import read_notebook
 
 @dataclass
 class Expected:
-    """One exercise's key as the grader needs it: questions, and the accepted answers per data set."""
+    """One exercise's key as the grader needs it: questions,
+    and the accepted answers per data set.
+    """
 
     exercise: str
     questions: list
@@ -30,12 +34,16 @@ class Expected:
         return sum(q.get("points", 1) for q in self.questions)
 
     def fixed(self, qid) -> bool:
-        """True if this variant does not change the solution's answer (a typed answer would hold there)."""
+        """True if this variant does not change the solution's answer
+        (a typed answer would hold there).
+        """
         return bool(self.variant.get(qid)) and self.variant[qid][:1] == self.stored[qid][:1]
 
 
 def _also_accepted(exercise: str) -> dict:
-    """{question id: [extra accepted values]} from the master's ``also_accept`` (spellings, not data)."""
+    """{question id: [extra accepted values]} from the master's ``also_accept`` (spellings,
+    not data).
+    """
     path = Path(MASTERS_DIR) / f"{exercise}_exercises.md"
     if not path.exists():
         return {}
@@ -53,7 +61,8 @@ def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expec
     solution, problem = read_notebook(Path(INSTRUCTOR_DIR) / f"{exercise}_exercises.ipynb")
     if problem:
         raise MissingKeyError(
-            f"the instructor copy of {exercise!r} cannot be read ({problem}); regenerate with `make exercises`"
+            f"the instructor copy of {exercise!r} cannot be read ({problem}); "
+            "regenerate with `make exercises`"
         )
     extra = _also_accepted(exercise)
     expected = Expected(exercise, questions, list(key.get("written", [])), {}, {})
@@ -70,7 +79,8 @@ def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expec
                     ] = []  # a reading question is judged on the stored data alone
                     continue
                 expected.problems.append(
-                    f"{exercise} {question['id']}: the instructor's solution gives no readable answer on the {label}"
+                    f"{exercise} {question['id']}: the instructor's solution gives no "
+                    f"readable answer on the {label}"
                 )
                 into[question["id"]] = []
                 continue
@@ -80,7 +90,8 @@ def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expec
             expected.variant_problems = list(problems)
     for question in questions:
         qid = question["id"]
-        # A spelling the master also accepts holds on the variant only where the answer does not move.
+        # A spelling the master also accepts holds on the variant only where
+        # the answer does not move.
         alternatives = [
             c
             for c in (canonical_or_none(question, {"value": v}) for v in extra.get(qid, ()))
@@ -91,6 +102,7 @@ def expected_answers(exercise: str, runner: Runner, variant_data: Path) -> Expec
             expected.variant[qid] = expected.variant[qid] + alternatives
     if not any(expected.stored.values()):
         raise MissingKeyError(
-            f"the instructor's solutions of {exercise!r} gave no readable answer at all: {'; '.join(expected.problems[:3])}"
+            f"the instructor's solutions of {exercise!r} gave no readable answer at all: "
+            f"{'; '.join(expected.problems[:3])}"
         )
     return expected

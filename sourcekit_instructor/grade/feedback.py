@@ -1,4 +1,5 @@
-"""Feedback returned to each student: one offline HTML page per submission, and all of them in one zip.
+"""Feedback returned to each student: one offline HTML page per submission,
+and all of them in one zip.
 
 ``make feedback`` (``python -m sourcekit_instructor.grade.feedback --out
 gradebook.csv``) reads what one grading run left beside its gradebook: the
@@ -42,12 +43,20 @@ from .account import (
 )
 from .written import rubrics_of, written_answers_path
 
-#: What the gradebook's "held on" column says (the verdicts of :mod:`.account`), in words for the student.
+#: What the gradebook's "held on" column says (the verdicts of :mod:`.account`),
+#: in words for the student.
 HELD_WORDS = {
     RIGHT_ON_STORED: "Right.",
     RIGHT_ON_BOTH: "Right: it holds on the stored tables and on the relabelled copy.",
-    TYPED_ANSWER: "Right on the stored tables, not on the relabelled copy: this question asks you to compute its answer, and the same code, run on a copy of the tables with the documents relabelled and the rows shuffled, did not give that copy's answer (a typed-in value, or code that names a document or row by its stored id), so it earned no points.",
-    VARIANT_NOT_CHECKED: "Right on the stored tables (this question could not be checked on the relabelled copy).",
+    TYPED_ANSWER: (
+        "Right on the stored tables, not on the relabelled copy: this question asks you to "
+        "compute its answer, and the same code, run on a copy of the tables with the documents "
+        "relabelled and the rows shuffled, did not give that copy's answer (a typed-in value, or "
+        "code that names a document or row by its stored id), so it earned no points."
+    ),
+    VARIANT_NOT_CHECKED: (
+        "Right on the stored tables (this question could not be checked on the relabelled copy)."
+    ),
     WRONG: "Not right.",
     NOT_ANSWERED: "Not answered.",
     WRONG_FORM: "Not in the form the question asks for.",
@@ -78,7 +87,10 @@ def teaching_feedback(question: dict, key: dict, exercise: str, entry) -> str:
     elif "value" in entry:
         value = entry["value"]
     else:
-        return f"Question {question['id']}: the answer could not be read ({entry.get('unreadable', 'unknown reason')})."
+        return (
+            f"Question {question['id']}: the answer could not be read "
+            f"({entry.get('unreadable', 'unknown reason')})."
+        )
     return judge(question, key["salt"], exercise, value).message
 
 
@@ -106,16 +118,22 @@ def _fmt(x) -> str:
     return f"{x:g}"
 
 
-STYLE = """body{font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;max-width:48rem;margin:1rem auto;padding:0 1rem}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem;border-top:1px solid #8a8a8a;padding-top:.75rem}
-.answer{white-space:pre-wrap;background:#f4f4f4;padding:.5rem;border-radius:4px;font-family:ui-monospace,monospace}
-.written{font-family:inherit}.result{font-weight:600}.comment{border-left:4px solid #0b5cad;padding-left:.5rem}"""
+STYLE = """\
+body{font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;max-width:48rem;margin:1rem auto;\
+padding:0 1rem}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem;border-top:1px solid \
+#8a8a8a;padding-top:.75rem}
+.answer{white-space:pre-wrap;background:#f4f4f4;padding:.5rem;border-radius:4px;\
+font-family:ui-monospace,monospace}
+.written{font-family:inherit}.result{font-weight:600}\
+.comment{border-left:4px solid #0b5cad;padding-left:.5rem}"""
 
 
 def page(title: str, body: list) -> str:
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src '
+        "'unsafe-inline'; img-src data:\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(body)
@@ -124,7 +142,9 @@ def page(title: str, body: list) -> str:
 
 
 class Cycle:
-    """What one grading run left beside ``out``: gradebook rows, answers, written texts, review grades."""
+    """What one grading run left beside ``out``: gradebook rows, answers, written texts,
+    review grades.
+    """
 
     def __init__(self, out: Path, masters_dir=None):
         from ..review.store import GradeStore, review_db_path
@@ -190,7 +210,9 @@ def feedback_page(cycle: Cycle, row: dict) -> str:
     key = cycle.keys.get(exercise)
     if key is None or not row.get("status", "").startswith("graded"):
         body.append(
-            f"<p>This submission was not graded: {esc(row.get('problems', '') or 'its exercise is unknown')}. Please ask your instructor.</p>"
+            "<p>This submission was not graded: "
+            f"{esc(row.get('problems', '') or 'its exercise is unknown')}. "
+            "Please ask your instructor.</p>"
         )
         return page(title, body)
     auto, auto_possible = _number(row.get("total")), _number(row.get("possible"))
@@ -204,11 +226,14 @@ def feedback_page(cycle: Cycle, row: dict) -> str:
         result = HELD_WORDS.get(held, f"Where it held: {held}." if held else "")
         sections += [
             f'<section aria-labelledby="q-{esc(qid)}">',
-            f'<h2 id="q-{esc(qid)}">Question {esc(qid)} ({esc(question.get("move", ""))}, {_fmt(points)} point{"s" if points != 1 else ""})</h2>',
+            f'<h2 id="q-{esc(qid)}">Question {esc(qid)} ({esc(question.get("move", ""))}, '
+            f"{_fmt(points)} point{'s' if points != 1 else ''})</h2>",
             "<p>Your answer:</p>",
             f'<div class="answer">{esc(shown(entries.get(qid)))}</div>',
-            f'<p class="result">{esc(result)} {_fmt(score)} of {_fmt(points)} point{"s" if points != 1 else ""}.</p>',
-            f"<p>Feedback: {esc(teaching_feedback(question, key, exercise, entries.get(qid)))}</p>",
+            f'<p class="result">{esc(result)} {_fmt(score)} of {_fmt(points)} '
+            f"point{'s' if points != 1 else ''}.</p>",
+            "<p>Feedback: "
+            f"{esc(teaching_feedback(question, key, exercise, entries.get(qid)))}</p>",
             "</section>",
         ]
     for qid, rubric in sorted(cycle.rubrics.get(exercise, {}).items()):
@@ -217,9 +242,11 @@ def feedback_page(cycle: Cycle, row: dict) -> str:
         text = cycle.texts.get((submission, qid), "")
         sections += [
             f'<section aria-labelledby="q-{esc(qid)}">',
-            f'<h2 id="q-{esc(qid)}">Question {esc(qid)} ({esc(rubric.move)}, written, {_fmt(rubric.points)} points)</h2>',
+            f'<h2 id="q-{esc(qid)}">Question {esc(qid)} ({esc(rubric.move)}, written, '
+            f"{_fmt(rubric.points)} points)</h2>",
             "<p>Your answer:</p>",
-            f'<div class="answer written">{esc(text) if text.strip() else "(blank: nothing written)"}</div>',
+            '<div class="answer '
+            f'written">{esc(text) if text.strip() else "(blank: nothing written)"}</div>',
         ]
         if points is None:
             pending.append(qid)
@@ -230,24 +257,33 @@ def feedback_page(cycle: Cycle, row: dict) -> str:
                 f'<p class="result">{_fmt(points)} of {_fmt(rubric.points)} points.</p>'
             )
             items = "".join(
-                f"<li>{'Met' if i in ticked else 'Not met'}: <strong>{esc(c.label)}</strong> ({_fmt(c.points)} point{'s' if c.points != 1 else ''}): {esc(c.text)}</li>"
+                f"<li>{'Met' if i in ticked else 'Not met'}: <strong>{esc(c.label)}</strong> "
+                f"({_fmt(c.points)} point{'s' if c.points != 1 else ''}): {esc(c.text)}</li>"
                 for i, c in enumerate(rubric.criteria)
             )
             sections.append(f"<p>The rubric:</p><ul>{items}</ul>")
             if comment.strip():
                 sections.append(
-                    f'<div class="comment"><p>Your instructor\'s comment:</p><p>{esc(comment)}</p></div>'
+                    '<div class="comment"><p>Your instructor\'s '
+                    f"comment:</p><p>{esc(comment)}</p></div>"
                 )
         sections.append("</section>")
     if auto is not None:
         total = (
-            f"{_fmt(auto + written_points)} of {_fmt((auto_possible or 0) + written_possible)} points"
+            f"{_fmt(auto + written_points)} of "
+            f"{_fmt((auto_possible or 0) + written_possible)} points"
             if not pending
-            else f"{_fmt(auto)} of {_fmt(auto_possible or 0)} points on the auto-graded questions; written question(s) {', '.join(pending)} not yet graded"
+            else (
+                f"{_fmt(auto)} of {_fmt(auto_possible or 0)} points on the auto-graded "
+                f"questions; written question(s) {', '.join(pending)} not yet graded"
+            )
         )
         body.append(f"<p><strong>Total:</strong> {esc(total)}.</p>")
     body.append(
-        "<p>Each auto-graded answer was checked twice: on the course's stored tables, and on a copy of them with the documents relabelled and the rows shuffled, so that an answer earns its points only when the code that produced it works on both. The feedback is the same text the notebook's <code>check()</code> gives.</p>"
+        "<p>Each auto-graded answer was checked twice: on the course's stored tables, and on a "
+        "copy of them with the documents relabelled and the rows shuffled, so that an answer "
+        "earns its points only when the code that produced it works on both. The feedback is the "
+        "same text the notebook's <code>check()</code> gives.</p>"
     )
     return page(title, body + sections)
 
@@ -260,7 +296,9 @@ def _file_name(cycle: Cycle, submission: str) -> str:
 
 
 def write_feedback(out: Path, masters_dir=None) -> tuple:
-    """Write one page per submission into ``<out>_feedback/`` and all of them into ``<out>_feedback.zip``."""
+    """Write one page per submission into ``<out>_feedback/`` and all of them
+    into ``<out>_feedback.zip``.
+    """
     cycle = Cycle(out, masters_dir)
     folder = cycle.out.with_name(f"{cycle.out.stem}_feedback")
     folder.mkdir(exist_ok=True)
@@ -279,7 +317,9 @@ def write_feedback(out: Path, masters_dir=None) -> tuple:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sourcekit_instructor.grade.feedback",
-        description="One offline feedback page per submission, and a zip of them, from a grading run.",
+        description=(
+            "One offline feedback page per submission, and a zip of them, from a grading run."
+        ),
     )
     parser.add_argument(
         "--out",

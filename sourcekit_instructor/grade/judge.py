@@ -76,7 +76,8 @@ def _entries(text, variables):
 
 
 def read_results(data: bytes, variables, count: int) -> list:
-    """[(answers, problems)] for each of ``count`` runs, from the bytes a worker sent back, trusting nothing.
+    """[(answers, problems)] for each of ``count`` runs, from the bytes a worker sent back,
+    trusting nothing.
 
     The worker sends ``{"runs": [{"answers": text, "problems": [...]}, ...]}``,
     one entry per data set. A result that is not that shape, or holds the wrong
@@ -92,7 +93,8 @@ def read_results(data: bytes, variables, count: int) -> list:
             (
                 {},
                 [
-                    "the run's result could not be read (broken or forged), so no answer was taken from it"
+                    "the run's result could not be read (broken or forged), "
+                    "so no answer was taken from it"
                 ],
             )
             for _ in range(count)

@@ -1,4 +1,5 @@
-"""Folding the written grades (``make review``) into the gradebooks and the LMS file: one gradebook with everything.
+"""Folding the written grades (``make review``) into the gradebooks and the LMS file:
+one gradebook with everything.
 
 ``make merge`` (``python -m sourcekit_instructor.grade.merge --out gradebook.csv``)
 reads the gradebooks ``make grade`` wrote and the grades file beside them,
@@ -59,7 +60,9 @@ def _written_column(qid: str) -> str:
 
 
 class WrittenGrades:
-    """The written grades of one grading run: the review's grades file and the answers' word counts."""
+    """The written grades of one grading run: the review's grades file and
+    the answers' word counts.
+    """
 
     def __init__(self, out: Path, masters_dir=None):
         from ..review.store import GradeStore, review_db_path
@@ -162,7 +165,8 @@ def merge_file(path: Path, grades: WrittenGrades) -> list:
         header, rows = list(reader.fieldnames or []), list(reader)
     if "submission" not in header or "exercise" not in header:
         raise ValueError(
-            f"{path} is not a gradebook written by `make grade` (no submission and exercise columns)"
+            f"{path} is not a gradebook written by `make grade` (no "
+            "submission and exercise columns)"
         )
     header, rows = merge_rows(header, rows, grades)
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -190,7 +194,9 @@ def _person(submission: str, pattern):
 
 
 def write_lms_with_written(rows: list, out: Path, lms: str, identity: str) -> tuple:
-    """The LMS file(s) with auto + written per exercise; returns (paths written, problems to report)."""
+    """The LMS file(s) with auto + written per exercise; returns (paths written,
+    problems to report).
+    """
     pattern = re.compile(identity)
     possible, people, problems, kinds = {}, {}, [], set()
     for row in rows:
@@ -201,20 +207,23 @@ def write_lms_with_written(rows: list, out: Path, lms: str, identity: str) -> tu
         kind, person = _person(row["submission"], pattern)
         if person is None:
             problems.append(
-                f"{row['submission']}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file"
+                f"{row['submission']}: the file name does not match the identity pattern "
+                f"{identity!r}; left out of the {lms} file"
             )
             continue
         kinds.add(kind)
         total = row.get("total with written", "")
         if isinstance(total, str) and total.startswith(NOT_GRADED):
             problems.append(
-                f"{row['submission']}: {total}; its {exercise} cell is left empty in the {lms} file"
+                f"{row['submission']}: {total}; its {exercise} cell "
+                f"is left empty in the {lms} file"
             )
             total = ""
         previous = people.setdefault(person, {}).get(exercise)
         if previous not in (None, "") and total != "":
             problems.append(
-                f"{row['submission']}: a second {exercise} submission for {person}; the higher total is kept"
+                f"{row['submission']}: a second {exercise} submission for "
+                f"{person}; the higher total is kept"
             )
             total = max(total, previous)
         people[person][exercise] = total if total != "" or previous is None else previous
@@ -255,7 +264,9 @@ def write_lms_with_written(rows: list, out: Path, lms: str, identity: str) -> tu
 
 
 def merge(out: Path, lms=None, identity=None, masters_dir=None) -> tuple:
-    """Merge every gradebook of one grading run; returns (files written, lines for the instructor)."""
+    """Merge every gradebook of one grading run; returns (files written,
+    lines for the instructor).
+    """
     out = Path(out)
     if not out.exists():
         raise FileNotFoundError(f"{out} does not exist: run `make grade SUBMISSIONS=folder` first")
@@ -269,7 +280,8 @@ def merge(out: Path, lms=None, identity=None, masters_dir=None) -> tuple:
             written.append(path)
     pending = [r for r in rows if str(r.get("total with written", "")).startswith(NOT_GRADED)]
     lines = [
-        f"Written answers: {len(rows) - len(pending)} of {len(rows)} submission(s) fully graded; {len(pending)} with a written question not yet graded."
+        f"Written answers: {len(rows) - len(pending)} of {len(rows)} submission(s) fully graded; "
+        f"{len(pending)} with a written question not yet graded."
     ]
     if lms:
         paths, problems = write_lms_with_written(
@@ -283,7 +295,9 @@ def merge(out: Path, lms=None, identity=None, masters_dir=None) -> tuple:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sourcekit_instructor.grade.merge",
-        description="Fold the written grades of `make review` into the gradebooks and the LMS file.",
+        description=(
+            "Fold the written grades of `make review` into the gradebooks and the LMS file."
+        ),
     )
     parser.add_argument(
         "--out",
@@ -298,7 +312,10 @@ def main(argv=None) -> int:
     )
     parser.add_argument(
         "--identity",
-        help=f"regular expression taking the student from the file name (default for canvas {CANVAS_PATTERN!r}, for moodle {MOODLE_PATTERN!r})",
+        help=(
+            "regular expression taking the student from the file name (default for canvas "
+            f"{CANVAS_PATTERN!r}, for moodle {MOODLE_PATTERN!r})"
+        ),
     )
     args = parser.parse_args(argv)
     if args.identity:

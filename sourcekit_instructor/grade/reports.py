@@ -15,12 +15,16 @@ MAX_PROBLEM_CHARS = 300
 
 
 def problems_text(row: Row) -> str:
-    """The row's problems on one line: each escaped (:func:`.submissions.one_line`) and cut short."""
+    """The row's problems on one line: each escaped
+    (:func:`.submissions.one_line`) and cut short.
+    """
     return "; ".join(one_line(p)[:MAX_PROBLEM_CHARS] for p in row.problems)
 
 
 def spreadsheet_safe(value):
-    """A CSV cell a spreadsheet will show, not run: text starting with = + - @ (or a tab) is quoted with '."""
+    """A CSV cell a spreadsheet will show, not run: text starting with = + - @
+    (or a tab) is quoted with '.
+    """
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
@@ -38,7 +42,9 @@ def total_of(row: Row, expected: Expected):
 
 
 def write_gradebook(rows, expected_by_exercise: dict, out: Path) -> None:
-    """One row per submission; per question its score and where its answer held; total; written; problems."""
+    """One row per submission; per question its score and where its answer held; total; written;
+    problems.
+    """
     exercises = [expected_by_exercise[name] for name in sorted(expected_by_exercise)]
     questions = [q for e in exercises for q in e.questions]
     written = [w for e in exercises for w in e.written]
@@ -85,15 +91,18 @@ def write_gradebook(rows, expected_by_exercise: dict, out: Path) -> None:
 
 
 LMS_COLUMNS = {
-    # Canvas matches rows on "SIS User ID" (or "ID"); the four leading columns are the ones its export has.
+    # Canvas matches rows on "SIS User ID" (or "ID"); the four leading columns are
+    # the ones its export has.
     "canvas": ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"],
-    # Moodle's grade import maps one column to a user field (choose "ID number") and the others to grade items.
+    # Moodle's grade import maps one column to a user field (choose "ID number") and
+    # the others to grade items.
     "moodle": ["ID number"],
 }
 
 
 def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: str) -> list:
-    """One row per student, one column per exercise (its auto-graded total); returns problems to report.
+    """One row per student, one column per exercise (its auto-graded total);
+    returns problems to report.
 
     ``identity`` is a regular expression with a group named ``id`` (or a
     first group) applied to each submission's file name, e.g.
@@ -110,7 +119,8 @@ def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: s
         match = pattern.search(name)
         if not match:
             problems.append(
-                f"{name}: the file name does not match the identity pattern {identity!r}; left out of the {lms} file"
+                f"{name}: the file name does not match the identity pattern "
+                f"{identity!r}; left out of the {lms} file"
             )
             continue
         person = (
@@ -129,7 +139,9 @@ def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: s
         else:
             files = ", ".join(f"{name} ({total})" for name, total in claimed)
             problems.append(
-                f"identity {person!r} is given by {len(claimed)} {exercise} submissions: {files}; not merged: its {exercise} cell is left blank, enter the right score by hand"
+                f"identity {person!r} is given by {len(claimed)} {exercise} "
+                f"submissions: {files}; not merged: its {exercise} cell is left "
+                "blank, enter the right score by hand"
             )
     lead = LMS_COLUMNS[lms]
     header = lead + [
@@ -139,7 +151,8 @@ def write_lms(rows, expected_by_exercise: dict, out: Path, lms: str, identity: s
         writer = csv.writer(handle)
         writer.writerow(header)
         for person in sorted(people):
-            # A group named user_id is Canvas's numeric user id (its download's file names): the ID column.
+            # A group named user_id is Canvas's numeric user id (its download's
+            # file names): the ID column.
             ids = (
                 (
                     ["", person, "", "", ""]
@@ -170,7 +183,8 @@ def summary(
     """A few lines for the instructor: how many graded, what went wrong, how each question went."""
     names = ", ".join(repr(n) for n in sorted(expected_by_exercise)) or "no known"
     lines = [
-        f"Graded {len(rows)} submission(s) of the {names} exercise(s) in {seconds:.1f} s with {jobs} worker(s)."
+        f"Graded {len(rows)} submission(s) of the {names} exercise(s) in "
+        f"{seconds:.1f} s with {jobs} worker(s)."
     ]
     lines.append(
         (
@@ -178,7 +192,10 @@ def summary(
             if sandboxed
             else "WARNING: run with --no-sandbox: submissions ran WITHOUT isolation"
         )
-        + f", on the stored tables and on the relabelled copy made with seed {seed} ({seed_origin})."
+        + (
+            ", on the stored tables and on the relabelled copy made "
+            f"with seed {seed} ({seed_origin})."
+        )
     )
     statuses = Counter(r.status for r in rows)
     lines.append(
@@ -192,11 +209,11 @@ def summary(
         if graded:
             mean = sum(total_of(r, expected) for r in graded) / len(graded)
             lines.append(
-                f"{name}: mean auto-graded total {mean:.1f} of {as_number(expected.possible)} (over {len(graded)} graded)."
+                f"{name}: mean auto-graded total {mean:.1f} of "
+                f"{as_number(expected.possible)} (over {len(graded)} graded)."
             )
             shares = [
-                f"{q['id']}: {100 * sum(1 for r in graded if r.scores.get(q['id'], 0) >= q.get('points', 1)) / len(graded):.0f}%"
-                for q in expected.questions
+                f"{q['id']}: {100 * share_right(graded, q):.0f}%" for q in expected.questions
             ]
             lines.append("  Answered correctly: " + ", ".join(shares) + ".")
         computing = [q for q in expected.questions if q.get("graded_on", "variant") == "variant"]
@@ -205,11 +222,13 @@ def summary(
         ]
         if reading:
             lines.append(
-                f"  Reading questions (judged on the stored tables; a typed answer scores): {', '.join(reading)}."
+                "  Reading questions (judged on the stored tables; a typed answer "
+                f"scores): {', '.join(reading)}."
             )
         if computing:
             lines.append(
-                f"  Computation questions (judged on the stored tables and the relabelled copy): {', '.join(q['id'] for q in computing)}."
+                "  Computation questions (judged on the stored tables and the relabelled copy): "
+                f"{', '.join(q['id'] for q in computing)}."
             )
             typed = [
                 (q["id"], sum(1 for r in graded if r.held.get(q["id"]) == TYPED_ANSWER))
@@ -218,25 +237,35 @@ def summary(
             typed = [f"{qid} ({count})" for qid, count in typed if count]
             if typed:
                 lines.append(
-                    f"  Right on the stored tables, wrong on the relabelled copy (a typed answer?), per question: {', '.join(typed)}."
+                    "  Right on the stored tables, wrong on the relabelled copy (a typed "
+                    f"answer?), per question: {', '.join(typed)}."
                 )
             fixed = [q["id"] for q in computing if expected.fixed(q["id"])]
             if fixed:
                 lines.append(
-                    f"  This relabelled copy does not change the answer of {', '.join(fixed)}: there a typed answer holds too."
+                    f"  This relabelled copy does not change the answer of {', '.join(fixed)}: "
+                    "there a typed answer holds too."
                 )
             unchecked = [q["id"] for q in computing if not expected.variant.get(q["id"])]
             if unchecked:
                 lines.append(
-                    f"  WARNING: the instructor's solution gave no answer on the relabelled copy for {', '.join(unchecked)}, so they were judged on the stored tables alone."
+                    "  WARNING: the instructor's solution gave no answer on the relabelled copy "
+                    f"for {', '.join(unchecked)}, so they were judged on the stored tables alone."
                 )
         for problem in expected.problems:
             lines.append(f"  WARNING: {problem}")
         if expected.written:
             lines.append(
-                f"  Written question(s) {', '.join(expected.written)}: grade by hand with the rubric in the instructor guide."
+                f"  Written question(s) {', '.join(expected.written)}: grade by hand with the "
+                "rubric in the instructor guide."
             )
     for row in rows:
         if row.status != "graded":
             lines.append(f"  {one_line(row.submission)}: {row.status}: {problems_text(row)}")
     return "\n".join(lines)
+
+
+def share_right(rows, question) -> float:
+    """The share of ``rows`` (graded submissions) that earned all of ``question``'s points."""
+    points = question.get("points", 1)
+    return sum(1 for row in rows if row.scores.get(question["id"], 0) >= points) / len(rows)

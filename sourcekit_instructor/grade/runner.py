@@ -1,4 +1,5 @@
-"""Running a notebook's code on data sets: in the sandbox (the default), or with no isolation when asked.
+"""Running a notebook's code on data sets: in the sandbox (the default),
+or with no isolation when asked.
 
 The grader and the generator (which runs the instructor's solutions on a
 variant to mark the questions it changes) both run notebooks this way.
@@ -21,7 +22,8 @@ WORKER_MODULE = "sourcekit_instructor.grade.inside.worker"
 
 
 def prepare(notebook: dict, variables, folder: Path) -> Path:
-    """Write ``folder/run.json``: the notebook's code cells in order and the answer variables to export.
+    """Write ``folder/run.json``: the notebook's code cells in order and the
+    answer variables to export.
 
     ``folder`` is a private temporary folder (mode 0700); the sandbox's copy of it is made its
     user's alone (:func:`.sandbox.private_folder`), never readable by every user of the machine.
@@ -35,7 +37,9 @@ def prepare(notebook: dict, variables, folder: Path) -> Path:
 
 
 def _private_copies(data_sets, private: Path) -> list:
-    """The data sets a sandbox reads: the stored tables as they are; any other (the hidden variant) copied into ``private``."""
+    """The data sets a sandbox reads: the stored tables as they are; any other
+    (the hidden variant) copied into ``private``.
+    """
     copies = [data_sets[0]]
     for index, data in enumerate(data_sets[1:], start=2):
         copy = private / f"data-{index}"
@@ -49,7 +53,9 @@ def _private_copies(data_sets, private: Path) -> list:
 
 @dataclass
 class Runner:
-    """How notebooks are run in this grading run: sandboxed (the default) or not, and the limits."""
+    """How notebooks are run in this grading run: sandboxed (the default) or not,
+    and the limits.
+    """
 
     timeout: float = 60
     max_time: float = 600
@@ -80,7 +86,8 @@ class Runner:
         if outcome.timed_out:
             first_problems.insert(
                 0,
-                f"still running after {self.max_time * len(data_sets) + 60:g} s in all, so the sandbox was stopped with everything in it",
+                f"still running after {self.max_time * len(data_sets) + 60:g} s in all, so the "
+                "sandbox was stopped with everything in it",
             )
         elif not outcome.result:
             tail = [line for line in outcome.output_tail.splitlines() if line.strip()]
@@ -88,13 +95,16 @@ class Runner:
             first_problems.insert(0, f"the run ended without a result ({why})")
         if outcome.output_bytes > sandboxes.OUTPUT_BYTES:
             first_problems.append(
-                f"wrote {outcome.output_bytes / 2**20:.0f} MB straight to its output streams; it was discarded"
+                f"wrote {outcome.output_bytes / 2**20:.0f} MB straight to its "
+                "output streams; it was discarded"
             )
         return runs
 
 
 def _run_unsandboxed(private: Path, data_sets, timeout: float, max_time: float):
-    """The same runs with no isolation at all (``--no-sandbox``): its own session, killed as a group."""
+    """The same runs with no isolation at all (``--no-sandbox``): its own session,
+    killed as a group.
+    """
     env = {**os.environ, "SHUSHA_COURSE_DATA": str(data_sets[0].resolve()), "MPLBACKEND": "agg"}
     work = private / "work"
     work.mkdir()

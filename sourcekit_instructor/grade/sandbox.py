@@ -20,10 +20,10 @@ is a home-made jail:
   so two sandboxes cannot signal each other or share a process budget), no
   capabilities, ``no_new_privs``, and (where the kernel allows unprivileged
   user namespaces) a user namespace of its own in which it cannot make
-  another (``--disable-userns``), with keyrings of its own. A user id is claimed with a lock that every
-  grading run on the machine honours (:func:`claimed_uid`), so two runs at
-  once (an instructor grading two sections) never share one, and one run's
-  clean-up never kills the other's sandbox.
+  another (``--disable-userns``), with keyrings of its own. A user id is claimed with a
+  lock that every grading run on the machine honours (:func:`claimed_uid`), so two runs at
+  once (an instructor grading two sections) never share one, and one run's clean-up never
+  kills the other's sandbox.
 * **Limits.** Per process: address space, CPU seconds, file size. Per
   sandbox as a whole, in a control group of its own (:mod:`.cgroups`): memory,
   number of processes and threads, and one share of the CPU however many
@@ -73,7 +73,10 @@ TMPFS_BYTES = 256 * 2**20
 OUTPUT_BYTES = 8 * 2**20
 RESULT_BYTES = 4 * 2**20
 
-INSTALL_HINT = "bubblewrap is not installed: `sudo apt-get install -y bubblewrap` (or run `make grade`, which installs it when run as root)"
+INSTALL_HINT = (
+    "bubblewrap is not installed: `sudo apt-get install -y bubblewrap` (or run `make grade`, "
+    "which installs it when run as root)"
+)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -103,7 +106,9 @@ def _tool(name: str) -> str:
 
 
 def _system_binds() -> list:
-    """Read-only binds of the system directories, keeping /bin -> usr/bin style symlinks as links."""
+    """Read-only binds of the system directories, keeping /bin -> usr/bin
+    style symlinks as links.
+    """
     arguments = []
     for name in ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / name
@@ -125,11 +130,14 @@ def _python_binds() -> list:
 
 
 def _parents(destinations) -> list:
-    """``--dir`` for every parent of the bind points, readable by all (bwrap would make them 0700)."""
+    """``--dir`` for every parent of the bind points, readable by all
+    (bwrap would make them 0700).
+    """
     arguments, made = [], set()
     for destination in destinations:
         for parent in reversed(Path(destination).parents):
-            # /tmp is the private tmpfs already (world-writable): making it again would make it 0755.
+            # /tmp is the private tmpfs already (world-writable): making it
+            # again would make it 0755.
             if (
                 str(parent) not in ("/", "/usr", "/tmp")
                 and not str(parent).startswith("/usr/")
@@ -141,7 +149,8 @@ def _parents(destinations) -> list:
 
 
 def code_binds() -> list:
-    """(path, why) of the course code a sandbox can read: the students' library and the grader's ``inside/``.
+    """(path, why) of the course code a sandbox can read: the students' library and
+    the grader's ``inside/``.
 
     The rest of the instructor's package (judging, keys, reports) is not there:
     of it the sandbox sees only the two ``__init__`` files Python needs to import
@@ -164,7 +173,8 @@ DATA_MOUNT = "/course/data-{}"
 
 
 def font_cache() -> Path:
-    """Matplotlib's font list, built once by the grader, so no sandbox rebuilds it (about half a second each).
+    """Matplotlib's font list, built once by the grader, so no sandbox rebuilds it
+    (about half a second each).
 
     Matplotlib looks for ``fontlist-v*.json`` in its cache folder (the sandbox's
     ``MPLCONFIGDIR``) and scans every font on the system when it is missing.
@@ -188,7 +198,8 @@ def font_cache() -> Path:
 
 @contextmanager
 def claimed_uid(poll: float = 0.2):
-    """A sandbox user id that no other sandbox on this machine is using, held for the ``with`` block.
+    """A sandbox user id that no other sandbox on this machine is using,
+    held for the ``with`` block.
 
     Each id has its own lock file under :data:`UID_LOCKS`, claimed with an
     exclusive ``flock``: threads of one grading run and separate grading runs
@@ -218,7 +229,9 @@ def claimed_uid(poll: float = 0.2):
 
 
 def end_processes_of(uid: int) -> None:
-    """A safety net: end any process still running as a sandbox's user id (the PID namespace should have)."""
+    """A safety net: end any process still running as a sandbox's user id
+    (the PID namespace should have).
+    """
     import psutil
 
     for process in psutil.process_iter(["uids"]):
@@ -239,7 +252,8 @@ def command(
     processes: int = MAX_PROCESSES,
     cpu_seconds: float = 600,
 ) -> list:
-    """The full command line of one sandboxed worker: ``run_dir/run.json`` run once on each data set.
+    """The full command line of one sandboxed worker: ``run_dir/run.json``
+    run once on each data set.
 
     bubblewrap (as root) builds the sandbox's file system and namespaces; ``prlimit`` and
     ``setpriv`` then limit it and switch to ``uid``. Where the kernel allows unprivileged user
@@ -396,7 +410,8 @@ PROBE_UID = BASE_UID - 1
 
 @lru_cache(maxsize=1)
 def own_user_namespace() -> bool:
-    """True if the sandbox's user can run bubblewrap in a user namespace of its own, inside the sandbox.
+    """True if the sandbox's user can run bubblewrap in a user namespace of its own,
+    inside the sandbox.
 
     That is what lets ``--disable-userns`` (bubblewrap 0.8 or later) stop the submission making
     user namespaces, and gives each sandbox fresh keyrings; it needs the kernel to allow
@@ -454,7 +469,8 @@ def own_user_namespace() -> bool:
 
 
 def private_folder(folder: Path, uid: int) -> None:
-    """Make ``folder`` (run.json, the variant's copy, the font list) readable by ``uid`` alone: owner ``uid``, mode 0700.
+    """Make ``folder`` (run.json, the variant's copy, the font list) readable by ``uid`` alone:
+    owner ``uid``, mode 0700.
 
     Another user on the grading machine can then read neither a student's code nor the hidden
     variant while grading runs; the sandbox's user reads them through the sandbox's binds.
@@ -468,7 +484,9 @@ def private_folder(folder: Path, uid: int) -> None:
 
 
 def _drain(stream, cap: int, keep: int, sink: dict) -> None:
-    """Read ``stream`` to its end, keeping at most ``cap`` bytes (or the last ``keep`` if ``keep``)."""
+    """Read ``stream`` to its end, keeping at most ``cap`` bytes
+    (or the last ``keep`` if ``keep``).
+    """
     kept, total = bytearray(), 0
     try:
         while True:
@@ -487,7 +505,8 @@ def _drain(stream, cap: int, keep: int, sink: dict) -> None:
 
 
 def run(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, **limits) -> Outcome:
-    """Run the worker in a sandbox on ``run_dir/run.json``, once per data set, each run at most ``run_limit``.
+    """Run the worker in a sandbox on ``run_dir/run.json``, once per data set,
+    each run at most ``run_limit``.
 
     The sandbox runs in a control group of its own (:mod:`.cgroups`): its memory and processes are
     limited all together, and it gets one share of the CPU however many processes it starts. The
@@ -517,7 +536,8 @@ def run(run_dir: Path, data_sets, uid: int, timeout: float, run_limit: float, **
 
 
 def run_worker(argv_for, max_time: float, **popen) -> Outcome:
-    """Start the worker ``argv_for(result_fd)``, read its output and result channel, end it by ``max_time``.
+    """Start the worker ``argv_for(result_fd)``, read its output and result channel,
+    end it by ``max_time``.
 
     One implementation for the sandboxed run and for ``--no-sandbox``, so that both drain a flood
     without holding it, cap the result, stop on time whatever the submission left running (its
@@ -573,7 +593,9 @@ def run_worker(argv_for, max_time: float, **popen) -> Outcome:
 
 
 def kill(process: subprocess.Popen) -> None:
-    """Kill a sandbox: its process group outside; its PID namespace then dies with its first process."""
+    """Kill a sandbox: its process group outside; its PID namespace then
+    dies with its first process.
+    """
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -607,9 +629,11 @@ def check_available() -> None:
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise SandboxUnavailable(
-            f"bubblewrap could not start a sandbox here ({reason}); user namespaces may be disabled"
+            f"bubblewrap could not start a sandbox here ({reason}); "
+            "user namespaces may be disabled"
         )
     if os.geteuid() != 0:
         raise SandboxUnavailable(
-            "the sandbox switches each submission to its own unprivileged user id, which needs root: run `make grade` as root (as CI does)"
+            "the sandbox switches each submission to its own unprivileged user id, which needs "
+            "root: run `make grade` as root (as CI does)"
         )

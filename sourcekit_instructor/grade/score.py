@@ -88,7 +88,9 @@ class Row:
 
 
 def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner) -> Row:
-    """Grade one submission already read; every problem ends up in the row, never as an exception."""
+    """Grade one submission already read; every problem ends up in the row,
+    never as an exception.
+    """
     row = Row(submission=display_name(path), exercise=exercise)
     variables = [q["variable"] for q in expected.questions]
     counts = written_answers(notebook)
@@ -108,8 +110,9 @@ def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner
         verdict, right = _verdict(question, stored, variant, expected, row.problems)
         row.held[qid] = verdict
         row.scores[qid] = points if right else 0
-    # What went wrong only on the relabelled copy matters where it cost a computation answer; a cell
-    # that looks a document up by its stored id for a reading question may fail there at no cost.
+    # What went wrong only on the relabelled copy matters where it cost a computation
+    # answer; a cell that looks a document up by its stored id for a reading question
+    # may fail there at no cost.
     if TYPED_ANSWER in row.held.values() or (variant_problems and not variant):
         row.problems += [
             f"on the relabelled copy: {p}"
@@ -122,7 +125,8 @@ def grade_one(path: Path, notebook, exercise, expected: Expected, runner: Runner
 
 
 def _verdict(question: dict, stored: dict, variant: dict, expected: Expected, problems: list):
-    """(the question's verdict in words, whether it scores) for one submission; see :mod:`.account`.
+    """(the question's verdict in words, whether it scores) for one submission;
+    see :mod:`.account`.
 
     A reading question (``graded_on: stored``) is judged on the stored tables
     alone, so a typed correct answer scores. A computation question
@@ -151,9 +155,8 @@ def _verdict(question: dict, stored: dict, variant: dict, expected: Expected, pr
         return RIGHT_ON_BOTH, True
     if on_variant.status != "wrong":
         problems.append(
-            f"{qid}: on the relabelled copy: {on_variant.status}{': ' + on_variant.detail if on_variant.detail else ''}"[
-                :200
-            ]
+            f"{qid}: on the relabelled copy: "
+            f"{on_variant.status}{': ' + on_variant.detail if on_variant.detail else ''}"[:200]
         )
     return TYPED_ANSWER, False
 
@@ -167,7 +170,8 @@ def grade_folder(
     sandboxed: bool = True,
     variant_seed=None,
 ):
-    """Grade every ``*.ipynb`` in ``folder``; return (expected per exercise, rows in file-name order, seed).
+    """Grade every ``*.ipynb`` in ``folder``; return (expected per exercise,
+    rows in file-name order, seed).
 
     ``exercise`` is used for notebooks that do not say which exercise they
     are; a notebook that says is always graded against its own. An exercise name
@@ -199,7 +203,8 @@ def grade_folder(
                 display_name(path),
                 status="not graded",
                 problems=[
-                    "cannot tell which exercise this is (its metadata and its answer_checker line are missing): grade it with --exercise NAME"
+                    "cannot tell which exercise this is (its metadata and its answer_checker "
+                    "line are missing): grade it with --exercise NAME"
                 ],
             )
         elif name not in known:
@@ -248,7 +253,8 @@ def grade_folder(
                         exercise=name,
                         status="not graded",
                         problems=[
-                            f"the grader could not work out the right answers of {name!r}: {unanswerable[name]}"
+                            "the grader could not work out the right answers of "
+                            f"{name!r}: {unanswerable[name]}"
                         ],
                     )
                 else:
@@ -295,7 +301,9 @@ def _read_and_grade(
 
 
 def _give_memory_back() -> None:
-    """Return the memory of a notebook just dropped to the system (glibc keeps freed heap per thread)."""
+    """Return the memory of a notebook just dropped to the system
+    (glibc keeps freed heap per thread).
+    """
     try:
         import ctypes
 

@@ -19,7 +19,8 @@ MAX_NOTEBOOK_BYTES = 20 * 2**20
 
 
 def one_line(text) -> str:
-    """Submission text as one line that says what it holds: safe to write into the summary, a CSV or an LMS file.
+    """Submission text as one line that says what it holds: safe to write into the summary,
+    a CSV or an LMS file.
 
     A file name or a problem string comes from the submission; a newline (or any other line or
     control character) in it could start a line of its own in the summary, forging a verdict on
@@ -38,7 +39,9 @@ def display_name(path: Path) -> str:
 
 
 def not_a_file(path: Path):
-    """Why ``path`` is not graded if it is not a regular file (never followed, never opened), else None."""
+    """Why ``path`` is not graded if it is not a regular file (never followed, never opened),
+    else None.
+    """
     try:
         mode = os.lstat(path).st_mode
     except OSError as error:
@@ -58,7 +61,9 @@ def not_a_file(path: Path):
 
 
 def _read_regular(path: Path, cap: int) -> bytes:
-    """The bytes of a regular file, opened without following a link or waiting on a pipe; OSError otherwise."""
+    """The bytes of a regular file, opened without following a link or waiting on a pipe;
+    OSError otherwise.
+    """
     handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         info = os.fstat(handle)
@@ -105,7 +110,8 @@ def read_notebook(path: Path):
     except json.JSONDecodeError as error:
         return (
             None,
-            f"not a notebook: the file is not valid JSON ({error.msg}, line {error.lineno}, column {error.colno}); it may be cut short or damaged",
+            f"not a notebook: the file is not valid JSON ({error.msg}, line {error.lineno}, "
+            f"column {error.colno}); it may be cut short or damaged",
         )
     except RecursionError:
         return None, "not a notebook: the JSON is nested too deeply"
@@ -119,7 +125,8 @@ def read_notebook(path: Path):
         except Exception as error:
             return (
                 None,
-                f"an old (nbformat 3) notebook that could not be converted: {type(error).__name__}",
+                "an old (nbformat 3) notebook that could not be "
+                f"converted: {type(error).__name__}",
             )
     if not isinstance(notebook.get("cells"), list):
         return None, "not a notebook: the JSON has no list of cells"
@@ -139,7 +146,8 @@ _CHECKER_CALL = re.compile(r"""answer_checker\(\s*["']([A-Za-z_]\w*)["']\s*\)"""
 
 
 def exercise_claims(notebook: dict):
-    """(what the generator's metadata names, what the first ``answer_checker("...")`` call names); None where absent.
+    """(what the generator's metadata names, what the first ``answer_checker("...")`` call names);
+    None where absent.
 
     Both are the submission's own text, so anything at all: the grader uses a name only if it
     is one of the known exercises (:func:`exercise_of`).
@@ -162,7 +170,9 @@ def exercise_claims(notebook: dict):
 
 
 def exercise_of(notebook: dict):
-    """The exercise a notebook says it belongs to: the generator's metadata, else its ``answer_checker("...")`` call."""
+    """The exercise a notebook says it belongs to: the generator's metadata,
+    else its ``answer_checker("...")`` call.
+    """
     named, checker = exercise_claims(notebook)
     return named or checker
 
@@ -197,7 +207,8 @@ def exercise_problems(notebook: dict, name: str, variables_of: dict) -> list:
     named, checker = exercise_claims(notebook)
     if named and checker and named != checker:
         problems.append(
-            f"its metadata names exercise {shown_name(named)} but its answer_checker line names {shown_name(checker)}; graded as {name!r}"
+            f"its metadata names exercise {shown_name(named)} but its answer_checker line names "
+            f"{shown_name(checker)}; graded as {name!r}"
         )
     if not answers_set(notebook, variables_of.get(name, ())):
         counts = {
@@ -208,7 +219,9 @@ def exercise_problems(notebook: dict, name: str, variables_of: dict) -> list:
         best = max(counts, key=counts.get, default=None)
         if best and counts[best]:
             problems.append(
-                f"it says it is exercise {name!r}, but its cells set none of {name!r}'s answers and {counts[best]} of {best!r}'s: the wrong notebook, or an edited exercise name? Graded as {name!r}"
+                f"it says it is exercise {name!r}, but its cells set none of {name!r}'s "
+                f"answers and {counts[best]} of {best!r}'s: the wrong notebook, or an edited "
+                f"exercise name? Graded as {name!r}"
             )
     return problems
 
@@ -251,7 +264,9 @@ def list_submissions(folder: Path) -> list:
 
 
 def other_files(folder: Path) -> list:
-    """Names (one line each) of the folder's entries that are not named ``*.ipynb``: listed in the summary, not graded."""
+    """Names (one line each) of the folder's entries that are not named ``*.ipynb``:
+    listed in the summary, not graded.
+    """
     return sorted(
         display_name(p) for p in Path(folder).iterdir() if not p.name.lower().endswith(".ipynb")
     )

@@ -97,7 +97,8 @@ def make_variant(source: Path, destination: Path, seed: int, relabel: dict = Non
     (destination / "sources").mkdir(parents=True)
     for row in manifest:
         old_id, old_file = row[id_at], row[file_at]
-        # A neutral name: the stored names say which outlet is which, and would undo the relabelling.
+        # A neutral name: the stored names say which outlet is which, and
+        # would undo the relabelling.
         new_file = f"{relabel[old_id]}-document.txt"
         shutil.copyfile(source / "sources" / old_file, destination / "sources" / new_file)
         row[id_at], row[file_at] = relabel[old_id], new_file

@@ -21,7 +21,8 @@ from .. import MASTERS_DIR
 from ..masters import _raw_config, read_master
 from .submissions import WRITTEN_PLACEHOLDER, cell_source, read_notebook
 
-#: A rubric line: ``- **2 points: label**`` or ``- **1 point: label** rest``, the text going on below.
+#: A rubric line: ``- **2 points: label**`` or ``- **1 point: label** rest``,
+#: the text going on below.
 _CRITERION = re.compile(
     r"^- \*\*(?P<points>\d+(?:\.\d+)?) points?:\s*(?P<label>[^*]+?)\*\*:?\s*(?P<rest>.*)$"
 )
@@ -66,7 +67,9 @@ class Rubric:
 
 
 def _blocks_between(cells, start_index):
-    """The markdown cells from a question's BEGIN QUESTION to its END QUESTION (or the next question)."""
+    """The markdown cells from a question's BEGIN QUESTION to its END QUESTION
+    (or the next question).
+    """
     for cell in cells[start_index + 1 :]:
         first = cell.source.splitlines()[0] if cell.source else ""
         if cell.cell_type == "raw" and re.match(r"#\s+(END|BEGIN) QUESTION", first, re.IGNORECASE):
@@ -183,7 +186,8 @@ def read_written_answers(path: Path) -> list:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(
-            f"{path} does not exist: run `make grade SUBMISSIONS=folder` first (it writes the written answers beside the gradebook)"
+            f"{path} does not exist: run `make grade SUBMISSIONS=folder` first (it writes the "
+            "written answers beside the gradebook)"
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

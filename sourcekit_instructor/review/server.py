@@ -50,7 +50,9 @@ def _natural(qid: str):
 
 
 class Review:
-    """Everything the view serves: the answers, the rubrics, the grades file and the similarity flags."""
+    """Everything the view serves: the answers, the rubrics,
+    the grades file and the similarity flags.
+    """
 
     def __init__(self, answers_path: Path, db_path: Path, documents=None, masters_dir=None):
         self.records = read_written_answers(answers_path)
@@ -121,7 +123,9 @@ class Review:
             return self._flags[key]
 
     def warm(self) -> None:
-        """Work out every question's similarity flags ahead of the first request (run in a thread at start)."""
+        """Work out every question's similarity flags ahead of the first request
+        (run in a thread at start).
+        """
         for key in list(self.by_question):
             self.flags(key)
 
@@ -236,7 +240,9 @@ def make_handler(review: Review, port_holder: dict):
             self.send_header("Referrer-Policy", "no-referrer")
             self.send_header(
                 "Content-Security-Policy",
-                "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
+                "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src "
+                "'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action "
+                "'none'; frame-ancestors 'none'",
             )
             self.end_headers()
             self.wfile.write(body)
@@ -307,13 +313,19 @@ def serve(review: Review, port: int) -> ThreadingHTTPServer:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sourcekit_instructor.review",
-        description="Grade the written answers of a grading run, one question at a time, in the browser (127.0.0.1 only).",
+        description=(
+            "Grade the written answers of a grading run, one question at a time, "
+            "in the browser (127.0.0.1 only)."
+        ),
     )
     parser.add_argument(
         "--out",
         type=Path,
         default=Path("gradebook.csv"),
-        help="the gradebook `make grade` wrote (default gradebook.csv): the written answers and the grades file are beside it",
+        help=(
+            "the gradebook `make grade` wrote (default gradebook.csv): the written answers "
+            "and the grades file are beside it"
+        ),
     )
     parser.add_argument(
         "--port",
@@ -337,14 +349,16 @@ def main(argv=None) -> int:
         server = serve(review, args.port)
     except OSError as error:
         print(
-            f"error: cannot listen on 127.0.0.1:{args.port} ({error.strerror}); choose another with PORT=...",
+            f"error: cannot listen on 127.0.0.1:{args.port} "
+            f"({error.strerror}); choose another with PORT=...",
             file=sys.stderr,
         )
         return 2
     port = server.server_address[1]
     threading.Thread(target=review.warm, name="similarity-flags", daemon=True).start()
     print(
-        f"Grading view on http://127.0.0.1:{port}/ (grades saved as you go in {review.store.path}); Ctrl-C stops it.",
+        f"Grading view on http://127.0.0.1:{port}/ (grades saved as you go in "
+        f"{review.store.path}); Ctrl-C stops it.",
         flush=True,
     )
     try:

@@ -1,4 +1,5 @@
-"""Written answers that share a long passage with another text: flagged for the instructor to judge.
+"""Written answers that share a long passage with another text:
+flagged for the instructor to judge.
 
 Built on the course's own text-reuse functions (:mod:`sourcekit.textreuse`,
 the ones students use to find which document copies which), so the grader

@@ -63,7 +63,9 @@ class GradeStore:
             self._db.close()
 
     def shuffle_seed(self) -> str:
-        """The seed of the answers' shuffled order: chosen once per grades file, the same at every restart."""
+        """The seed of the answers' shuffled order: chosen once per grades file,
+        the same at every restart.
+        """
         with self._lock:
             found = self._db.execute("SELECT value FROM meta WHERE key='shuffle_seed'").fetchone()
             if found:
@@ -81,7 +83,8 @@ class GradeStore:
     def get(self, submission: str, question: str) -> dict:
         with self._lock:
             found = self._db.execute(
-                "SELECT criteria, adjust, comment, graded FROM grades WHERE submission=? AND question=?",
+                "SELECT criteria, adjust, comment, graded FROM grades "
+                "WHERE submission=? AND question=?",
                 (submission, question),
             ).fetchone()
         if not found:
@@ -146,7 +149,8 @@ class GradeStore:
                     current["comment"].rstrip() + "\n\n" + str(add_comment).strip()
                 ).strip()
             self._db.execute(
-                "INSERT OR REPLACE INTO grades (submission, question, criteria, adjust, comment, graded, updated) VALUES (?, ?, ?, ?, ?, 1, ?)",
+                "INSERT OR REPLACE INTO grades (submission, question, criteria, adjust, comment, "
+                "graded, updated) VALUES (?, ?, ?, ?, ?, 1, ?)",
                 (
                     submission,
                     question,

@@ -79,7 +79,8 @@ def run(
             if "WARNING" in line or "ERROR" in line or "Error" in line
         )[-3000:]
         raise BenchError(
-            f"`{' '.join(str(c) for c in command)}` failed (exit {result.returncode}) in {cwd}:\n{tail or output[-3000:]}"
+            f"`{' '.join(str(c) for c in command)}` failed (exit {result.returncode}) in "
+            f"{cwd}:\n{tail or output[-3000:]}"
         )
     return seconds, output
 
@@ -114,7 +115,7 @@ def executions(log: str) -> dict:
     }
 
 
-# --- which pages are notebooks that the build executes ---------------------------------------------
+# --- which pages are notebooks that the build executes -------------------------------------------
 
 
 def toc_files(project: Path) -> list[Path]:
@@ -182,7 +183,7 @@ def execution_times(project: Path) -> dict:
     return times
 
 
-# --- page weight ----------------------------------------------------------------------------------------
+# --- page weight ---------------------------------------------------------------------------------
 
 
 class ImageSources(HTMLParser):
@@ -238,7 +239,7 @@ def page_weights(html_root: Path) -> list[dict]:
     return rows
 
 
-# --- the run -----------------------------------------------------------------------------------------------
+# --- the run -------------------------------------------------------------------------------------
 
 
 def machine() -> str:
@@ -257,7 +258,11 @@ def machine() -> str:
     except (OSError, AttributeError):
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{cores} cores{memory}{f' ({model})' if model else ''}, {platform.system()} {platform.release()}, Python {platform.python_version()}; load average at start {load:.1f}"
+    return (
+        f"{cores} cores{memory}{f' ({model})' if model else ''}, "
+        f"{platform.system()} {platform.release()}, Python "
+        f"{platform.python_version()}; load average at start {load:.1f}"
+    )
 
 
 def mark(ok: bool) -> str:
@@ -384,46 +389,62 @@ def main() -> int:
         else:
             shutil.rmtree(root, ignore_errors=True)
 
-    # --- the table -----------------------------------------------------------------------------------
+    # --- the table -------------------------------------------------------------------------------
     lines = [
         f"### Build benchmark, {started:%Y-%m-%d %H:%M %Z}",
         "",
-        f"Machine: {info}. Each clean-build and floor time is the best of {results['repeat']} runs.",
+        f"Machine: {info}. Each clean-build and floor time is the "
+        f"best of {results['repeat']} runs.",
         "",
         "| measure | seconds | ratio to floor | target | met |",
         "| --- | ---: | ---: | --- | --- |",
         f"| Sphinx only (execution off) | {results['sphinx_only']:.1f} | | | |",
-        f"| notebooks, each on its own (sum of {len(notebook_times)}) | {total_execution:.1f} | | | |",
+        f"| notebooks, each on its own (sum of {len(notebook_times)}) "
+        f"| {total_execution:.1f} | | | |",
         f"| **floor** = Sphinx only + sum / {cores} cores | {floor:.1f} | 1.00 | | |",
-        f"| clean build, notebooks in parallel ({results['clean_runs']['executed']} executed) | {results['clean']:.1f} | {results['clean'] / floor:.2f} | <= {CLEAN_OVER_FLOOR_MAX} x floor | {mark(results['clean'] / floor <= CLEAN_OVER_FLOOR_MAX)} |",
-        f"| clean build, notebooks one after another | {results['clean_serial']:.1f} | {results['clean_serial'] / floor:.2f} | (for comparison) | |",
-        f"| no-op rebuild ({results['noop_runs']['executed']} executed) | {results['noop']:.1f} | | <= {NOOP_SECONDS_MAX:.0f} s | {mark(results['noop'] <= NOOP_SECONDS_MAX)} |",
-        f"| rebuild after a prose edit ({results['prose_runs']['executed']} executed) | {results['prose']:.1f} | | executes nothing | {mark(results['prose_runs']['executed'] == 0)} |",
-        f"| rebuild after a code-cell edit ({results['code_runs']['executed']} executed) | {results['code']:.1f} | | executes that notebook only | {mark(results['code_runs']['executed'] == 1)} |",
+        f"| clean build, notebooks in parallel ({results['clean_runs']['executed']} executed) | "
+        f"{results['clean']:.1f} | {results['clean'] / floor:.2f} | <= {CLEAN_OVER_FLOOR_MAX} x "
+        f"floor | {mark(results['clean'] / floor <= CLEAN_OVER_FLOOR_MAX)} |",
+        f"| clean build, notebooks one after another | {results['clean_serial']:.1f} | "
+        f"{results['clean_serial'] / floor:.2f} | (for comparison) | |",
+        f"| no-op rebuild ({results['noop_runs']['executed']} executed) | {results['noop']:.1f} "
+        f"| | <= {NOOP_SECONDS_MAX:.0f} s | {mark(results['noop'] <= NOOP_SECONDS_MAX)} |",
+        f"| rebuild after a prose edit ({results['prose_runs']['executed']} executed) | "
+        f"{results['prose']:.1f} | | executes nothing | "
+        f"{mark(results['prose_runs']['executed'] == 0)} |",
+        f"| rebuild after a code-cell edit ({results['code_runs']['executed']} executed) | "
+        f"{results['code']:.1f} | | executes that notebook only | "
+        f"{mark(results['code_runs']['executed'] == 1)} |",
     ]
     if "test" in results:
         lines.append(f"| `make test` (pytest, fresh build folder) | {results['test']:.1f} | | | |")
     lines += [
         "",
-        f"Edited chapter: `{results['edited']}` (in a scratch copy). Each notebook's own run time:",
+        f"Edited chapter: `{results['edited']}` (in a scratch "
+        "copy). Each notebook's own run time:",
         "",
     ]
     lines += ["| notebook | seconds |", "| --- | ---: |"]
     lines += [f"| `{name}` | {seconds:.1f} |" for name, seconds in notebook_times.items()]
     lines += [
         "",
-        "Page weight, the course's own part: the page's HTML (inline images included) plus the image files it loads, "
-        "without the theme's shared assets. No budget here: the one budget is the first visit's, which "
-        f"`make site-check` enforces (docs/page-weight.md). The widget manager ({WIDGET_SCRIPT}, 1.9 MB) must load only on pages with widgets.",
+        "Page weight, the course's own part: the page's HTML (inline images included) "
+        "plus the image files it loads, "
+        "without the theme's shared assets. No budget here: the one "
+        "budget is the first visit's, which "
+        f"`make site-check` enforces (docs/page-weight.md). The widget manager ({WIDGET_SCRIPT}, "
+        "1.9 MB) must load only on pages with widgets.",
         "",
         "| page | HTML KB | images KB | total KB | has widgets | loads widget manager |",
         "| --- | ---: | ---: | ---: | --- | --- |",
     ]
     for row in weights:
         lines.append(
-            f"| `{row['page']}` | {row['html_kb']:.0f} | {row['images_kb']:.0f} | {row['total_kb']:.0f} | "
+            f"| `{row['page']}` | {row['html_kb']:.0f} | "
+            f"{row['images_kb']:.0f} | {row['total_kb']:.0f} | "
             f"{'yes' if row['has_widgets'] else 'no'} | "
-            f"{'yes' if row['loads_manager'] else 'no'}{'' if row['loads_manager'] == row['has_widgets'] else ' **(wrong)**'} |"
+            f"{'yes' if row['loads_manager'] else 'no'}"
+            f"{'' if row['loads_manager'] == row['has_widgets'] else ' **(wrong)**'} |"
         )
     print("\n" + "\n".join(lines))
     return 0

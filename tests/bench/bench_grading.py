@@ -106,7 +106,8 @@ def main() -> int:
     per_submission = seconds / args.count
     per_run = per_submission * args.jobs / 2  # two runs per submission, `jobs` at a time
     print(
-        f"| Measure ({args.count} submissions, {args.jobs} jobs, {os.cpu_count()} cores) | Seconds |"
+        f"| Measure ({args.count} submissions, {args.jobs} jobs, "
+        f"{os.cpu_count()} cores) | Seconds |"
     )
     print("| --- | --- |")
     print(
@@ -118,7 +119,8 @@ def main() -> int:
     )
     print(f"| Grading, wall time per submission | {per_submission:.2f} |")
     print(
-        f"| Grading, per notebook run per job (2 runs per submission) | {per_run:.2f} ({per_run / nbconvert:.2f}x nbconvert) |"
+        f"| Grading, per notebook run per job (2 runs per submission) | {per_run:.2f} "
+        f"({per_run / nbconvert:.2f}x nbconvert) |"
     )
     print(f"\nLoad average before: {load_before[0]:.1f}, after: {load_after[0]:.1f} (1-minute).")
     return 0 if status == 0 else 1

@@ -34,26 +34,34 @@ from sourcekit_instructor.grade.class_report import write_class_report  # noqa: 
 from sourcekit_instructor.grade.feedback import answers_file_path, write_answers, write_feedback  # noqa: E402
 from sourcekit_instructor.grade.merge import CANVAS_PATTERN, merge  # noqa: E402
 from sourcekit_instructor.review.store import GradeStore, review_db_path  # noqa: E402
-from tests.grading.class_fixture import (
+from tests.grading.class_fixture import (  # noqa: E402
     gradebook_rows,
     write_gradebooks,
     write_records,
     written_records,
-)  # noqa: E402
+)
 
 BROWSER_TIMING = r"""
 import { createRequire } from 'node:module';
 const require = createRequire(process.argv[2]);
 const { chromium } = require('playwright-core');
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'],
+});
 const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 let t = Date.now();
 await tab.goto(process.argv[3]);
-await tab.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'), null, { timeout: 120000 });
+await tab.waitForFunction(
+  () => document.getElementById('status').textContent.startsWith('Ready'),
+  null,
+  { timeout: 120000 },
+);
 const ready = Date.now() - t;
 t = Date.now();
 await tab.click('#side');
-await tab.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+await tab.evaluate(
+  () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+);
 const side = Date.now() - t;
 await tab.click('#one');
 await tab.keyboard.press('p');
@@ -197,7 +205,8 @@ def main() -> int:
             server.kill()
             server.wait()
     print(
-        f"Students: {args.students}; submissions: {len(rows)}; written answers: {len(records)}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores.\n"
+        f"Students: {args.students}; submissions: {len(rows)}; written answers: {len(records)}; "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores.\n"
     )
     print("| step | seconds |\n|---|---:|")
     for label, seconds in results:

@@ -31,7 +31,8 @@ import pytest
 
 from sourcekit.paths import PROJECT_ROOT
 
-#: Slow (a fresh virtual environment per download set, every notebook run): `make test-fast` leaves these out.
+#: Slow (a fresh virtual environment per download set, every notebook run): `make
+#: test-fast` leaves these out.
 pytestmark = pytest.mark.slow
 
 CHAPTERS = [
@@ -74,7 +75,8 @@ texts = [
     "".join(output.get("text", "")) if isinstance(output.get("text", ""), (list, str)) else ""
     for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
 ]
-kinds = sorted({mime for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", []) for mime in output.get("data", {})})
+kinds = sorted({mime for cell in notebook.cells if cell.cell_type == "code" for output in \
+cell.get("outputs", []) for mime in output.get("data", {})})
 print(json.dumps({"error": error, "package": sourcekit.__file__, "texts": texts, "kinds": kinds}))
 """
 
@@ -93,7 +95,8 @@ def clean_environment(scratch: Path) -> dict:
 
 @pytest.fixture(scope="session")
 def fresh_environment(built_site, tmp_path_factory):
-    """The first download unpacked in a fresh folder, its README's macOS/Linux commands run in order.
+    """The first download unpacked in a fresh folder, its README's
+    macOS/Linux commands run in order.
 
     Returns the folder that holds the environment (``.venv``), which the README's
     first command made and its third filled.
@@ -120,7 +123,9 @@ def readme_block(folder: Path, heading: str) -> list:
 
 
 def follow_readme_to_the_letter(folder: Path) -> None:
-    """Run the README's macOS/Linux commands in one shell, the app's last; check the app serves the notebook."""
+    """Run the README's macOS/Linux commands in one shell, the app's last;
+    check the app serves the notebook.
+    """
     commands = readme_block(folder, "macOS or Linux")
     assert [c.split()[:3] for c in commands[:3]] == [
         ["python3", "-m", "venv"],
@@ -157,7 +162,9 @@ def free_port() -> int:
 
 
 def check_app_opens(folder: Path, command: str) -> None:
-    """Start the README's last command (the notebook app) without a browser, and ask it for the notebook."""
+    """Start the README's last command (the notebook app) without a browser,
+    and ask it for the notebook.
+    """
     port, token = free_port(), "download-test"
     notebook = shlex.split(command)[-1]
     # A student is not root; CI is, and Jupyter refuses root without being told.
@@ -166,7 +173,8 @@ def check_app_opens(folder: Path, command: str) -> None:
         [
             "bash",
             "-c",
-            f"source .venv/bin/activate && exec {command} --no-browser --ServerApp.port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}{as_root}",
+            f"source .venv/bin/activate && exec {command} --no-browser --ServerApp.port={port} "
+            f"--ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}{as_root}",
         ],
         cwd=folder,
         env=clean_environment(folder),
@@ -308,7 +316,8 @@ def test_each_download_pins_exactly_what_the_book_was_built_with(built_site):
             folder = names[0].split("/")[0]
             requirements = bundle.read(f"{folder}/requirements.txt").decode().splitlines()
             lab = bundle.read(f"{folder}/requirements-jupyterlab.txt").decode().splitlines()
-        # The classic notebook by default; JupyterLab only from the optional file; never the book's build tools.
+        # The classic notebook by default; JupyterLab only from the optional file;
+        # never the book's build tools.
         assert any(line.startswith("nbclassic==") for line in requirements) and not any(
             line.lower().startswith("jupyterlab==") for line in requirements
         ), page
@@ -371,7 +380,9 @@ def test_a_downloaded_exercise_self_check_accepts_the_solutions(download_runs):
 
 
 def unpack_all(built_site: Path, where: Path) -> dict:
-    """Every download unpacked (not installed) in its own folder under ``where``: {page: folder}."""
+    """Every download unpacked (not installed) in its own folder under ``where``: {page:
+    folder}.
+    """
     folders = {}
     for page in DOWNLOADS:
         target = where / page.replace("/", "__")
@@ -447,7 +458,8 @@ def test_the_environment_is_about_the_size_the_readme_states(fresh_environment):
     )
     packages = len(json.loads(listed.stdout))
     print(
-        f"\ndownload environment: {measured / 1e6:.0f} MB, {packages} packages (README: {stated.group(1)} MB, {stated.group(2)} packages)"
+        f"\ndownload environment: {measured / 1e6:.0f} MB, {packages} packages (README: "
+        f"{stated.group(1)} MB, {stated.group(2)} packages)"
     )
     assert 0.75 <= measured / 1e6 / int(stated.group(1)) <= 1.25, (measured, stated.group(0))
     assert abs(packages - int(stated.group(2))) <= 5, (packages, stated.group(0))
@@ -489,7 +501,8 @@ def test_links_in_a_downloaded_notebook_lead_to_its_files_or_the_published_site(
 def test_the_offered_notebook_runs_where_the_course_package_is_and_explains_where_it_is_not(
     built_site, tmp_path
 ):
-    """The .ipynb offered alone is the download's notebook: first a cell that finds the package or says what to get.
+    """The .ipynb offered alone is the download's notebook:
+    first a cell that finds the package or says what to get.
 
     Run here with a bare Python (``-I -S``: no site-packages, so no course
     package), in an empty folder: it must stop with the message, not a traceback.

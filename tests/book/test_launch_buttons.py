@@ -153,7 +153,9 @@ def test_setting_the_hubs_puts_launch_buttons_on_every_notebook_page_pointing_at
 def test_the_launch_build_still_offers_the_executed_notebook_with_its_outputs(
     site_with_launch_buttons,
 ):
-    """The theme's launch code copies an output-less notebook over the download; it is written again."""
+    """The theme's launch code copies an output-less notebook over the download;
+    it is written again.
+    """
     import json
 
     page = (site_with_launch_buttons / "chapters" / "background.html").read_text(encoding="utf-8")

@@ -25,7 +25,9 @@ CHAPTER_PART = "Chapters"
 
 
 def chapter_stems() -> list:
-    """The chapter files listed in _toc.yml under the "Chapters" part, e.g. 'chapters/background'."""
+    """The chapter files listed in _toc.yml under the "Chapters" part,
+    e.g. 'chapters/background'.
+    """
     toc = yaml.safe_load((PROJECT_ROOT / "_toc.yml").read_text(encoding="utf-8"))
     for part in toc.get("parts", []):
         if part.get("caption") == CHAPTER_PART:
@@ -51,7 +53,9 @@ _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
 def code_cells(markdown: str) -> list:
-    """Every ``{code-cell}`` as a dict: ``metadata`` (parsed YAML, tags included) and ``source``."""
+    """Every ``{code-cell}`` as a dict: ``metadata`` (parsed YAML,
+    tags included) and ``source``.
+    """
     cells = []
     for match in _FENCE.finditer(_FRONT_MATTER.sub("", markdown)):
         if not match.group("info").strip().startswith("{code-cell}"):
@@ -186,7 +190,8 @@ def test_a_quotation_does_not_run_across_a_blank_line():
 
 def test_the_scanner_skips_code_but_reads_captions_and_alt_text():
     sample = (
-        "Prose.\n\n```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: The liberated city.\n---\n"
+        "Prose.\n\n```{code-cell} ipython3\n---\nmystnb:\n  figure:\n"
+        "    caption: The liberated city.\n---\n"
         'occupied = "junta"\n```\n\nAnd `terrorist` in inline code.\n'
     )
     assert [w for w, _ in loaded_word_hits(narrative_text(sample))] == ["liberated"]
@@ -205,7 +210,8 @@ NARRATIVE_FILES = sorted(
     {f"{stem}.md" for stem in CHAPTERS}
     | {p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "chapters").glob("*.md")}
     | {"intro.md"}
-    # The exercises' masters (the student copies are generated from them) and the instructor guides.
+    # The exercises' masters (the student copies are generated from them)
+    # and the instructor guides.
     | {
         p.relative_to(PROJECT_ROOT).as_posix()
         for p in (PROJECT_ROOT / "exercises" / "source").glob("*.md")
@@ -224,7 +230,8 @@ def test_no_narrative_uses_a_loaded_word_outside_quotation_marks(relative_path):
         narrative_text((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
     )
     assert not hits, (
-        f"{relative_path}: loaded words outside quotation marks (quote them, with their speaker):\n"
+        f"{relative_path}: loaded words outside quotation marks "
+        "(quote them, with their speaker):\n"
         + "\n".join(f"  {word!r} in: ...{context}..." for word, context in hits)
     )
 
@@ -261,7 +268,8 @@ def test_each_chapter_closes_with_what_the_sources_disagree_on_and_a_summary(ste
     )
     assert admonition, f"{stem}: no admonition titled with what the sources disagree on"
     assert len(set(re.findall(r"\b00[0-4]\b", admonition.group(2)))) >= 2, (
-        f"{stem}: the disagreement admonition should set at least two documents' versions side by side, by id"
+        f"{stem}: the disagreement admonition should set at least two "
+        "documents' versions side by side, by id"
     )
     assert re.search(r"^##\s+Summary\s*$", source, re.M), f"{stem}: no '## Summary' section"
 
@@ -274,7 +282,8 @@ def is_explorer(cell) -> bool:
 def test_each_chart_has_alt_text_caption_name_and_its_table_folded_below(stem):
     source = chapter_source(stem)
     cells = code_cells(source)
-    # Explorers are captioned figures too, but their alt text is per view (checked in the built page).
+    # Explorers are captioned figures too, but their alt text is per view
+    # (checked in the built page).
     charts = [
         i
         for i, cell in enumerate(cells)
@@ -301,7 +310,8 @@ def test_each_chart_has_alt_text_caption_name_and_its_table_folded_below(stem):
         following = cells[i + 1] if i + 1 < len(cells) else {"metadata": {}}
         tags = following["metadata"].get("tags", [])
         assert {"hide-output", "hide-cell"} & set(tags), (
-            f"{stem}, {name}: the next cell should show the chart's table, folded (tags: hide-output or hide-cell)"
+            f"{stem}, {name}: the next cell should show the chart's table, folded "
+            "(tags: hide-output or hide-cell)"
         )
 
 
@@ -335,7 +345,8 @@ def test_the_explorer_caption_check_rejects_a_missing_short_or_one_sided_caption
     cell["metadata"] = {"mystnb": {"figure": {"caption": "Explorer: names.", "name": "fig-x"}}}
     assert any("say what" in p for p in explorer_caption_problems(cell))
     cell["metadata"]["mystnb"]["figure"]["caption"] = (
-        "Explorer: the names each document uses for Shusha, one view per referent, counted from the texts of the documents."
+        "Explorer: the names each document uses for Shusha, one view per referent, counted "
+        "from the texts of the documents."
     )
     assert any("Shusha alone" in p for p in explorer_caption_problems(cell))
     cell["metadata"]["mystnb"]["figure"]["caption"] = cell["metadata"]["mystnb"]["figure"][
@@ -406,7 +417,8 @@ def test_each_self_check_has_two_to_four_multiple_choice_questions_with_feedback
         )
         for answer in answers:
             assert len(str(answer.get("feedback", "")).split()) >= 5, (
-                f"{path.name}, question {number}: answer {answer.get('answer')!r} needs feedback that says why"
+                f"{path.name}, question {number}: answer "
+                f"{answer.get('answer')!r} needs feedback that says why"
             )
 
 
@@ -515,7 +527,9 @@ def test_each_chapter_page_shows_its_figures_with_alt_text_that_states_something
 
 
 def _explorers(widget_state):
-    """(dropdown state, stack state, link states, model table) for each static explorer on a page."""
+    """(dropdown state, stack state, link states, model table) for each
+    static explorer on a page.
+    """
     models = widget_state["state"]
     found = []
     for model_id, model in models.items():
@@ -552,13 +566,14 @@ def check_explorers(parsed, where):
             f"{where}: {len(options)} options but {len(views)} views"
         )
         linked = [
-            l
-            for l in links
-            if l["source"] == [f"IPY_MODEL_{ids['DropdownModel']}", "index"]
-            and l["target"] == [f"IPY_MODEL_{ids['StackModel']}", "selected_index"]
+            link
+            for link in links
+            if link["source"] == [f"IPY_MODEL_{ids['DropdownModel']}", "index"]
+            and link["target"] == [f"IPY_MODEL_{ids['StackModel']}", "selected_index"]
         ]
         assert linked, (
-            f"{where}: the dropdown's index is not jslinked to the stack, so choosing does nothing without a kernel"
+            f"{where}: the dropdown's index is not jslinked to the stack, so "
+            "choosing does nothing without a kernel"
         )
         sources = []
         for ref, option in zip(views, options):
@@ -679,7 +694,8 @@ def test_each_explorer_is_shown_as_a_numbered_captioned_figure(built_site, stem)
     parsed, _ = parse_page(built_site, stem)
     around_widgets = [f for f in parsed.figures if f["widget"]]
     assert len(around_widgets) == len(parsed.widget_views), (
-        f"{stem}.html: {len(parsed.widget_views)} widget view(s), {len(around_widgets)} inside a <figure>"
+        f"{stem}.html: {len(parsed.widget_views)} widget view(s), "
+        f"{len(around_widgets)} inside a <figure>"
     )
     for figure in around_widgets:
         assert figure["id"] and figure["caption"], (
@@ -717,7 +733,9 @@ NOT_QUOTATIONS = {
     "at least N": "casualty self-check: a hedge word with a placeholder number",
     "almost N": "casualty self-check: a hedge word with a placeholder number",
     "according to document 000": "self-checks: how a student should attribute, not a quotation",
-    "denial": "battle self-check: a reading of the statements, put in quotation marks to question it",
+    "denial": (
+        "battle self-check: a reading of the statements, put in quotation marks to question it"
+    ),
     "announcing": "battle self-check: a word of the question, set against 'signing'",
 }
 
@@ -725,7 +743,9 @@ _DOUBLE_QUOTED = re.compile(r'"([^"\n]*(?:\n(?!\s*\n)[^"\n]*)*)"|“([^”]*?)�
 
 
 def _plain(text: str) -> str:
-    """Curly quotes and apostrophes made straight and runs of space made one, for comparing words."""
+    """Curly quotes and apostrophes made straight and runs of space made one,
+    for comparing words.
+    """
     for curly, straight in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\u00a0", " ")):
         text = text.replace(curly, straight)
     return " ".join(text.split())
@@ -804,8 +824,8 @@ def test_every_quotation_in_the_prose_is_a_documents_own_words(relative_path):
     prose = prose_without_code((PROJECT_ROOT / relative_path).read_text(encoding="utf-8"))
     missing = unverified_quotations(prose, _all_documents())
     assert not missing, (
-        f"{relative_path}: quoted words not found in any document (quote the document exactly, or drop the quotation marks):\n"
-        + "\n".join(f"  {q[:100]!r}" for q in missing)
+        f"{relative_path}: quoted words not found in any document (quote the document exactly, "
+        "or drop the quotation marks):\n" + "\n".join(f"  {q[:100]!r}" for q in missing)
     )
 
 

@@ -74,7 +74,8 @@ def run_chapter(stem: str, monkeypatch) -> list:
     monkeypatch.setattr(sourcekit.explorer, "figure_png", figure_png)
     monkeypatch.setattr(plt, "show", show)
     namespace = {"__name__": "__main__"}
-    # use_book_style() in the chapter's first cell sets rcParams; keep them from leaking into other tests.
+    # use_book_style() in the chapter's first cell sets rcParams; keep them from
+    # leaking into other tests.
     with mpl.rc_context():
         for number, cell in enumerate(code_cells(chapter_source(stem))):
             exec(compile(cell["source"], f"{stem}.md, code cell {number}", "exec"), namespace)
@@ -88,7 +89,8 @@ def too_small(measured: list) -> list:
         small = figure["sizes"][figure["sizes"]["px"] < MIN_TEXT_PX]
         for row in small.itertuples(index=False):
             problems.append(
-                f"{figure['where']} ({figure['width']:.2f} in wide): {row.text[:40]!r} is {row.points:g} pt, {row.px:.1f} px"
+                f"{figure['where']} ({figure['width']:.2f} in wide): {row.text[:40]!r} is "
+                f"{row.points:g} pt, {row.px:.1f} px"
             )
     return problems
 

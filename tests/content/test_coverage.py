@@ -1,4 +1,6 @@
-"""The course's promise: every sentence of every document is coded in a table or listed with a reason."""
+"""The course's promise: every sentence of every document is coded in a table
+or listed with a reason.
+"""
 
 import csv
 

@@ -81,7 +81,10 @@ def test_importing_the_package_switches_off_every_cutting_display_option():
 
 
 def test_a_long_cell_and_a_long_table_render_whole():
-    sentence = "Sentences are extracted and out of context; footnote numbers point to sources we do not have."
+    sentence = (
+        "Sentences are extracted and out of context; footnote numbers "
+        "point to sources we do not have."
+    )
     frame = pd.DataFrame({"watch for": [sentence] * 80})
     html = frame._repr_html_()
     assert html.count(sentence) == 80
@@ -89,7 +92,10 @@ def test_a_long_cell_and_a_long_table_render_whole():
 
 
 def test_the_detector_finds_what_pandas_cuts_by_default():
-    sentence = "Sentences are extracted and out of context; footnote numbers point to sources we do not have."
+    sentence = (
+        "Sentences are extracted and out of context; footnote numbers "
+        "point to sources we do not have."
+    )
     frame = pd.DataFrame({"watch for": [sentence] * 80})
     with pd.option_context("display.max_colwidth", 50, "display.max_rows", 60):
         html = frame._repr_html_()

@@ -97,7 +97,9 @@ def test_the_loaded_words_in_summaries_stay_inside_quotation_marks():
 
 
 def test_no_event_of_the_wider_war_is_filed_as_a_reaction_to_the_battle():
-    """Truces, ceasefires, mediation and the helicopter are in the timeline; the earliest reaction follows the fighting for the city."""
+    """Truces, ceasefires, mediation and the helicopter are in the timeline;
+    the earliest reaction follows the fighting for the city.
+    """
     reactions, timeline = sourcekit.load_reactions(), sourcekit.load_timeline()
     assert not set(reactions["reaction_kind"]) & {"mediation", "peacekeeping", "incident"}
     assert (
@@ -124,7 +126,8 @@ def test_the_putin_figure_is_dated_by_the_courses_labelled_inference():
     relative = claims[claims["quote"].str.contains("last month|recently|on Monday", regex=True)]
     for claim_id, row in relative.iterrows():
         if "last month" in row["quote"] and "Barda" in row["quote"]:
-            continue  # the Barda figures stand at the report's date; only the strike is 'last month'
+            # The Barda figures stand at the report's date; only the strike is 'last month'.
+            continue
         assert row["as_of_basis"] in ("relative", "course's inference"), claim_id
         assert "The course's inference" in str(row["as_of_note"]), claim_id
     assert claims.loc["C07", "as_of_basis"] == "course's inference"

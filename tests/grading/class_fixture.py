@@ -1,4 +1,5 @@
-"""A made-up class for the grading-cycle tests and benchmark: written answers without running sandboxes.
+"""A made-up class for the grading-cycle tests and benchmark:
+written answers without running sandboxes.
 
 Each student's written answer is assembled, with a seeded random generator,
 from sentences of the kind a student writes (attributed, quoting a document
@@ -192,7 +193,8 @@ def students(count: int, seed: int = 2026) -> list:
 def written_records(
     count: int, exercises=EXERCISES, seed: int = 2026, blank_every: int = 0, plant_copy=None
 ) -> list:
-    """Records as ``make grade`` writes them, for ``count`` students and each exercise's written questions.
+    """Records as ``make grade`` writes them, for ``count`` students and each
+    exercise's written questions.
 
     Files are named as Canvas's "Download submissions" names them:
     ``<lastfirst>_<user id>_<submission id>_<exercise>_exercises.ipynb``.
@@ -237,7 +239,9 @@ def write_records(records: list, out: Path) -> Path:
 
 
 def expected_of(exercise: str):
-    """The grader's view of one exercise's key, without running the solutions (merge and reports need no more)."""
+    """The grader's view of one exercise's key, without running the solutions
+    (merge and reports need no more).
+    """
     from sourcekit.checks import load_key
     from sourcekit_instructor.grade.expected import Expected
 
@@ -246,7 +250,9 @@ def expected_of(exercise: str):
 
 
 def _candidates(question: dict) -> list:
-    """Plain values worth trying for one question (its form's small space), to find its right and hinted answers."""
+    """Plain values worth trying for one question (its form's small space),
+    to find its right and hinted answers.
+    """
     import itertools
 
     ids = ["000", "001", "002", "003", "004"]
@@ -267,7 +273,8 @@ def _candidates(question: dict) -> list:
 
 
 def known_answers(exercise: str) -> dict:
-    """{question id: {"right": [values], "hinted": [values]}}, found by trying every value of small forms.
+    """{question id: {"right": [values], "hinted": [values]}},
+    found by trying every value of small forms.
 
     The key holds digests only; trying the whole (small) space of a form
     finds the values it accepts and those with a teaching hint (the common
@@ -297,7 +304,8 @@ _KNOWN = {}
 
 
 def gradebook_rows(records: list, seed: int = 7) -> list:
-    """One gradebook Row per submission in ``records``: answers drawn (seeded) from right, hinted and other values.
+    """One gradebook Row per submission in ``records``: answers drawn (seeded) from right,
+    hinted and other values.
 
     A question whose right value the fixture cannot find is answered wrongly
     or left unanswered, never scored right without a right answer.
@@ -352,7 +360,9 @@ def gradebook_rows(records: list, seed: int = 7) -> list:
 
 
 def write_gradebooks(rows: list, out: Path) -> dict:
-    """The combined and per-exercise gradebooks as ``make grade`` writes them; returns {exercise: Expected}."""
+    """The combined and per-exercise gradebooks as ``make grade`` writes them;
+    returns {exercise: Expected}.
+    """
     from sourcekit_instructor.grade.reports import write_gradebook
 
     expected = {name: expected_of(name) for name in sorted({r.exercise for r in rows})}

@@ -1,4 +1,6 @@
-"""The class report: charts with alt text and their tables, the move profile, numbers that match the gradebook."""
+"""The class report: charts with alt text and their tables, the move profile,
+numbers that match the gradebook.
+"""
 
 import csv
 import random
@@ -69,7 +71,8 @@ def test_report_has_charts_with_alt_text_a_move_profile_and_the_gradebooks_numbe
     assert page.count("The table behind this chart") == 4
     assert "http" not in page.replace("http-equiv", ""), "offline: nothing fetched from anywhere"
 
-    # The numbers, recomputed here from the gradebook CSV and the grades file, independently of the report.
+    # The numbers, recomputed here from the gradebook CSV and the grades file,
+    # independently of the report.
     with open(out, newline="", encoding="utf-8") as handle:
         book = list(csv.DictReader(handle))
     tables = class_tables(Cycle(out))

@@ -381,7 +381,8 @@ def test_the_leak_scan_finds_an_answer_when_there_is_one(masters, solutions):
 def test_no_answer_is_readable_in_the_published_site(masters, solutions, built_site):
     strings = [" ".join(s.split()) for s in _answer_strings(masters, solutions)]
     # searchindex.js holds single stemmed words and lists of page numbers ("answer": [1, 3, 5, 6]),
-    # never a phrase, so a list-of-numbers answer would match it by chance; every page's own text is read.
+    # never a phrase, so a list-of-numbers answer would match it by chance; every
+    # page's own text is read.
     pages = [
         p
         for p in built_site.rglob("*")
@@ -428,7 +429,8 @@ def test_no_cell_overwrites_an_answer_after_the_student_sets_it(masters):
                 if question["variable"] in _assigned_names(cell.source)
             ]
             assert len(setters) == 1, (
-                f"{exercise} {question['name']}: {question['variable']} is set in {len(setters)} cells"
+                f"{exercise} {question['name']}: {question['variable']} "
+                f"is set in {len(setters)} cells"
             )
             assert "otter_answer_cell" in code[setters[0]].metadata.get("tags", [])
             assert code[setters[0] + 1].source.strip() == f'check("{question["name"]}")'
@@ -452,7 +454,8 @@ def test_regenerating_never_overwrites_a_copy_someone_worked_in(tmp_path):
     newer = nbformat.writes(notebook) + "\n"
     write_files({"provenance_exercises.ipynb": newer}, root=tmp_path)
     assert not list(tmp_path.glob("*.saved-*"))
-    # A student typed an answer and saved: kept aside, byte for byte, before the new copy is written.
+    # A student typed an answer and saved: kept aside, byte for byte, before
+    # the new copy is written.
     worked = nbformat.read(tmp_path / "provenance_exercises.ipynb", as_version=4)
     next(
         c for c in worked.cells if c.source == "most_shared_pair = ..."
@@ -516,7 +519,9 @@ def test_keys_hold_digests_and_sealed_feedback_not_answers(masters, solutions):
 
 
 def test_ids_typed_as_one_string_get_a_suggestion_with_each_id_separate():
-    """'001, 003' is the likeliest form mistake: the hint must show the ids split, not re-wrapped."""
+    """'001, 003' is the likeliest form mistake: the hint must show the ids split,
+    not re-wrapped.
+    """
     from sourcekit.checks import AnswerFormError, _as_sequence
 
     with pytest.raises(AnswerFormError, match=r"like \['001', '003'\]"):
@@ -559,16 +564,19 @@ def needs_move_problems(question: dict, prompt: str) -> list:
         flags=re.IGNORECASE,
     ):
         problems.append(
-            f"the prompt should say what form the answer takes ('Set `{question['variable']}` to ...')"
+            "the prompt should say what form the answer takes ('Set "
+            f"`{question['variable']}` to ...')"
         )
-    # Other judgements answered with their own feedback: likely wrong ones (hints), or other defensible readings.
+    # Other judgements answered with their own feedback: likely wrong ones (hints), or
+    # other defensible readings.
     if (
         len(question.get("hints", ()))
         + sum(isinstance(a, dict) for a in question.get("also_accept", ()))
         < 2
     ):
         problems.append(
-            "a question that needs a judgement should answer at least two likely wrong judgements with a hint"
+            "a question that needs a judgement should answer at least two "
+            "likely wrong judgements with a hint"
         )
     return problems
 

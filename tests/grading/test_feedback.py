@@ -1,4 +1,6 @@
-"""Feedback pages: one per submission, every question with its result and the feedback check() gives; hostile text shown as text."""
+"""Feedback pages: one per submission, every question with its result and the feedback check()
+gives; hostile text shown as text.
+"""
 
 import re
 import zipfile
@@ -11,7 +13,10 @@ from sourcekit_instructor.review.store import GradeStore, review_db_path
 
 from .class_fixture import gradebook_rows, write_gradebooks, write_records, written_records
 
-HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> =HYPERLINK("http://x.example","click") </main><b>bold</b>'
+HOSTILE = (
+    '<script>alert(1)</script><img src=x onerror="alert(2)"> '
+    '=HYPERLINK("http://x.example","click") </main><b>bold</b>'
+)
 
 
 class Reader(HTMLParser):

@@ -72,7 +72,9 @@ def read_csv(path):
 
 @pytest.fixture(scope="module")
 def graded_folder(tmp_path_factory):
-    """Every exercise's solution and unanswered copy, and broken notebooks, graded by the command line."""
+    """Every exercise's solution and unanswered copy, and broken notebooks,
+    graded by the command line.
+    """
     require_sandbox()
     folder = tmp_path_factory.mktemp("submissions")
     for exercise in EXERCISES:
@@ -198,11 +200,12 @@ def test_an_endless_loop_is_stopped_and_the_rest_of_the_notebook_still_graded(gr
     assert row["total"] == str(int(row["possible"]) - 2)
 
 
-def test_a_partly_answered_notebook_scores_its_right_typed_reading_answer_and_its_written_answer_is_counted(
+def test_partly_answered_notebook_scores_its_right_typed_reading_answer_and_counts_its_written_one(
     graded_folder,
 ):
     row = graded_folder["rows"]["e_partial.ipynb"]
-    # 5.1 is not a pair; 5.5's typed 3 is wrong; 5.8's typed 6 is right, and 5.8 is a reading question.
+    # 5.1 is not a pair; 5.5's typed 3 is wrong; 5.8's typed 6 is right, and
+    # 5.8 is a reading question.
     assert (row["q5.1"], row["q5.5"], row["q5.8"]) == ("0", "0", "1")
     assert row["q5.1 held on"] == "wrong form" and row["q5.5 held on"] == "wrong"
     assert row["q5.8 held on"] == RIGHT_ON_STORED
@@ -226,7 +229,8 @@ def test_the_summary_and_the_lms_file_are_written_beside_the_gradebook(graded_fo
     assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     people = {line[2]: line for line in canvas[1:]}
     assert sorted(people) == sorted(EXERCISES)
-    # Each "student" handed in a solution and an unanswered copy: a collision, reported, never merged.
+    # Each "student" handed in a solution and an unanswered copy: a
+    # collision, reported, never merged.
     column = next(i for i, name in enumerate(canvas[0]) if name.startswith("provenance ("))
     assert people["provenance"][column] == ""
     assert (
@@ -242,7 +246,8 @@ def test_a_submission_that_ignores_interrupts_is_killed_with_its_kernel(tmp_path
     notebook.metadata["sourcekit"] = {"exercise": "provenance"}
     notebook.cells = [
         nbformat.v4.new_code_cell(
-            "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass"
+            "while True:\n    try:\n        while True:\n            pass\n"
+            "    except KeyboardInterrupt:\n        pass"
         )
     ]
     nbformat.write(notebook, tmp_path / "stubborn.ipynb")

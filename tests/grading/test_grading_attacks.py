@@ -46,7 +46,9 @@ def student_copy():
 
 
 def bare_copy():
-    """A notebook of the exercise with only its first line (the checker) and no answers: quick to run."""
+    """A notebook of the exercise with only its first line (the checker) and no answers:
+    quick to run.
+    """
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["sourcekit"] = {"exercise": EXERCISE}
     notebook.cells = [
@@ -98,43 +100,64 @@ def _typed(answers):
 
 
 def attacks(folder: Path, out: Path):
-    """{file name: (notebook, what its typed answers earn: 'blank' | 'typed' | 'full' | 'full-1')}."""
+    """{file name: (notebook, what its typed answers earn:
+    'blank' | 'typed' | 'full' | 'full-1')}.
+    """
     classmates = [str(folder / "zz_classmate_a.ipynb"), str(folder / "zz_classmate_b.ipynb")]
     keys = str(EXERCISES_DIR / "keys")
     typed = _typed(stored_answers())
     forged_key = (
         "import json, os\nos.makedirs('/tmp/k', exist_ok=True)\n"
-        f"key = json.load(open({keys!r} + '/provenance.json')) if os.path.exists({keys!r}) else {{'salt': 'x', 'questions': []}}\n"
+        f"key = json.load(open({keys!r} + '/provenance.json')) if os.path.exists({keys!r}) else "
+        "{'salt': 'x', 'questions': []}\n"
         "for q in key['questions']:\n    q['accept'] = [{'digest': 'x', 'says': ''}]\n"
-        "json.dump(key, open('/tmp/k/provenance.json', 'w'))\nos.environ['SHUSHA_EXERCISE_KEYS'] = '/tmp/k'"
+        "json.dump(key, open('/tmp/k/provenance.json', 'w'))\n"
+        "os.environ['SHUSHA_EXERCISE_KEYS'] = '/tmp/k'"
     )
     patched_judge = (
         "import sourcekit.checks as c\nfrom sourcekit.checks import Verdict\n"
         "c.judge = lambda q, *a, **k: Verdict(q['id'], 'correct', 'ok', 100, 100)\n"
-        "import sourcekit_instructor.grade.inside.export as a\na.export_answers = lambda *args, **kw: None"
+        "import sourcekit_instructor.grade.inside.export as a\n"
+        "a.export_answers = lambda *args, **kw: None"
     )
     forged_result = (
         "import json, os\n"
-        "forged = json.dumps({'answers': json.dumps({'most_shared_pair': {'value': ['001', '003']}}), 'problems': []})\n"
-        "for fd in range(1, 64):\n    try:\n        os.write(fd, forged.encode())\n    except OSError:\n        pass\n"
-        'print(\'<<<SOURCEKIT-RESULT>>>{"verdicts": [{"question": "5.1", "score": 100}], "problems": []}\')'
+        "forged = json.dumps({'answers': json.dumps({'most_shared_pair': {'value': "
+        "['001', '003']}}), 'problems': []})\n"
+        "for fd in range(1, 64):\n    try:\n        os.write(fd, forged.encode())\n"
+        "    except OSError:\n        pass\n"
+        'print(\'<<<SOURCEKIT-RESULT>>>{"verdicts": [{"question": "5.1", '
+        '"score": 100}], "problems": []}\')'
     )
-    bare_marker = "import os\nos.write(1, b'<<<SOURCEKIT-RESULT>>>')\nprint('<<<SOURCEKIT-GRADE>>>')\nos.write(1, b'{')"
+    bare_marker = (
+        "import os\nos.write(1, b'<<<SOURCEKIT-RESULT>>>')\n"
+        "print('<<<SOURCEKIT-GRADE>>>')\nos.write(1, b'{')"
+    )
+    targets = [
+        str(PROJECT_ROOT / "sourcekit" / "checks.py"),
+        keys + "/provenance.json",
+        *classmates,
+    ]
+    targets.append(str(out))
     vandal = (
         "import os, pathlib\n"
-        f"targets = {[str(PROJECT_ROOT / 'sourcekit' / 'checks.py'), keys + '/provenance.json', *classmates, str(out)]!r}\n"
+        f"targets = {targets!r}\n"
         "for t in targets:\n"
         "    for how in ('a', 'w'):\n"
-        "        try:\n            open(t, how).write('print(\"patched\")')\n        except OSError:\n            pass\n"
+        "        try:\n            open(t, how).write('print(\"patched\")')\n"
+        "        except OSError:\n            pass\n"
         "    try:\n        os.remove(t)\n    except OSError:\n        pass\n"
         f"for p in pathlib.Path({str(folder)!r}).glob('*'):\n"
         "    try:\n        p.unlink()\n    except OSError:\n        pass\n"
-        "for p in pathlib.Path('/tmp').glob('grade-*'):\n    import shutil; shutil.rmtree(p, ignore_errors=True)"
+        "for p in pathlib.Path('/tmp').glob('grade-*'):\n"
+        "    import shutil; shutil.rmtree(p, ignore_errors=True)"
     )
     daemon = (
         "import os, subprocess, sys, time\n"
-        "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        time.sleep(600)\n    os._exit(0)\n"
-        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)"
+        "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+        "        time.sleep(600)\n    os._exit(0)\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; "
+        "time.sleep(600)'], start_new_session=True)"
     )
     flood = "import os\nchunk = b'x' * 2**20\nfor _ in range(1024):\n    os.write(1, chunk)"
     memory = "try:\n    grab = bytearray(8 * 10**9)\nexcept MemoryError:\n    grab = None"
@@ -146,7 +169,10 @@ def attacks(folder: Path, out: Path):
         "    if 'correct' in out.getvalue():\n        found = pair\n        break\n"
         "most_shared_pair = found"
     )
-    network = "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=3)\nexcept OSError:\n    pass"
+    network = (
+        "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=3)\n"
+        "except OSError:\n    pass"
+    )
     exit_kernel = "import os\nos.kill(os.getppid(), 9)"
 
     made = {
@@ -249,7 +275,9 @@ def attacked(tmp_path_factory):
 
 
 def _fixed_points(summary):
-    """Points a typed-in answer earns: reading questions, and computation questions this run's copy does not change."""
+    """Points a typed-in answer earns: reading questions,
+    and computation questions this run's copy does not change.
+    """
     key = {q["id"]: q.get("points", 1) for q in load_key(EXERCISE)["questions"]}
     total = sum(
         q.get("points", 1)
@@ -257,7 +285,7 @@ def _fixed_points(summary):
         if q.get("graded_on") == "stored"
     )
     for marker in ("does not change the answer of",):
-        line = next((l for l in summary.splitlines() if marker in l), "")
+        line = next((entry for entry in summary.splitlines() if marker in entry), "")
         ids = line.split(marker, 1)[1].split("(", 1)[0] if line else ""
         total += sum(key[qid.strip(" .")] for qid in ids.split(",") if qid.strip(" ."))
     return total
@@ -330,7 +358,8 @@ def test_no_process_outlives_the_run(attacked):
     left = {p.pid for p in psutil.Process().children(recursive=True)} - attacked["children"]
     assert not left, f"processes left behind: {left}"
     # Only this run's user ids, and only those no other grading run has claimed since (its lock is
-    # free): a grading run beside this one (another `make grade`, a second test session) is not ours.
+    # free): a grading run beside this one (another `make grade`, a second
+    # test session) is not ours.
     assert attacked["uids"], "the run claimed no sandbox user id"
     strays = []
     for uid in sorted(attacked["uids"]):
@@ -346,7 +375,9 @@ def test_no_process_outlives_the_run(attacked):
 
 @contextlib.contextmanager
 def unclaimed(uid):
-    """True, holding the id's lock, when no grading run holds sandbox user id ``uid``; else False."""
+    """True, holding the id's lock, when no grading run holds sandbox user id ``uid``;
+    else False.
+    """
     handle = os.open(sandbox.UID_LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
@@ -422,7 +453,8 @@ def test_without_a_sandbox_it_refuses_unless_told(tmp_path, monkeypatch, capsys)
 
 def test_without_a_sandbox_when_told_it_grades_and_says_so_in_every_row(tmp_path):
     # --no-sandbox shares the sandboxed run's reader (sandbox.run_worker): a solution still earns
-    # every point on the stored data and the variant, a blank none, and each row carries the warning.
+    # every point on the stored data and the variant, a blank none, and each
+    # row carries the warning.
     folder = tmp_path / "in"
     folder.mkdir()
     nbformat.write(solution_copy(), folder / "solution.ipynb")

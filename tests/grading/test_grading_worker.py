@@ -54,7 +54,8 @@ def test_each_run_starts_fresh_and_reads_its_own_data_set(runner, two_data_sets)
     # A run that changes a module the worker imported before forking (builtins, pandas) leaves
     # the next run untouched: both runs count 1, and each reads its own marker.
     cells = notebook(
-        "import builtins, pandas\nbuiltins.seen = getattr(builtins, 'seen', 0) + 1\npandas.tampered = True",
+        "import builtins, pandas\n"
+        "builtins.seen = getattr(builtins, 'seen', 0) + 1\npandas.tampered = True",
         "seen_here = builtins.seen",
         WHICH_DATA,
     )
@@ -72,12 +73,15 @@ def test_a_process_a_run_leaves_behind_is_gone_before_the_next_run_starts(two_da
     cells = notebook(
         "import os, subprocess, sys\n"
         "processes = len([p for p in os.listdir('/proc') if p.isdigit()])\n"
-        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'], start_new_session=True)\n"
-        "if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(120)\n    os._exit(0)",
+        "subprocess.Popen([sys.executable, '-c', 'import time; "
+        "time.sleep(120)'], start_new_session=True)\n"
+        "if os.fork() == 0:\n    os.setsid()\n    import time\n"
+        "    time.sleep(120)\n    os._exit(0)",
     )
     runner = Runner(timeout=10, max_time=60, sandboxed=True)
     (stored, _), (variant, _) = runner.run_on(cells, ["processes"], two_data_sets)
-    # Where the sandbox has a user namespace of its own, its inner bubblewrap and that one's init too.
+    # Where the sandbox has a user namespace of its own, its inner bubblewrap
+    # and that one's init too.
     from sourcekit_instructor.grade.sandbox import own_user_namespace
 
     expected = 5 if own_user_namespace() else 3
@@ -119,7 +123,8 @@ OTHER_GRADING_RUN = """
 import subprocess
 from sourcekit_instructor.grade.sandbox import claimed_uid
 with claimed_uid() as uid:
-    child = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "sleep", "120"])
+    child = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", \
+"sleep", "120"])
     print(uid, child.pid, flush=True)
     child.wait()
 """

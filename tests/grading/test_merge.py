@@ -1,4 +1,6 @@
-"""Merging the written grades into the gradebooks and LMS files: auto + written, ungraded marked, never zeroed."""
+"""Merging the written grades into the gradebooks and LMS files: auto + written,
+ungraded marked, never zeroed.
+"""
 
 import csv
 import re
@@ -16,7 +18,8 @@ def read(path):
 
 
 def test_identity_patterns_for_the_file_names_canvas_and_moodle_give():
-    # Canvas: login-like name, Canvas user id, attachment id, the file's name; LATE after the name when late.
+    # Canvas: login-like name, Canvas user id, attachment id, the file's name; LATE
+    # after the name when late.
     assert (
         student_of("doejane_123456_7654321_background_exercises.ipynb", CANVAS_PATTERN) == "123456"
     )
@@ -91,7 +94,8 @@ def test_merge_folds_written_points_into_every_gradebook_and_the_canvas_file(tmp
     # The per-exercise gradebook says the same.
     per_exercise = {r["submission"]: r for r in read(out.with_name("gradebook_background.csv"))}
     assert per_exercise[background[0].submission]["total with written"] == b["total with written"]
-    # Canvas: matched on Canvas's user id (the ID column), header with full points, ungraded left empty.
+    # Canvas: matched on Canvas's user id (the ID column), header with full
+    # points, ungraded left empty.
     canvas = read(out.with_name("gradebook_canvas.csv"))
     header = list(canvas[0])
     assert f"background ({expected['background'].possible + 4} points)" in header

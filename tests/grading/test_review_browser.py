@@ -1,4 +1,5 @@
-"""The grading view (``make review``) in headless Chromium: grade by keyboard, apply to several, resume.
+"""The grading view (``make review``) in headless Chromium: grade by keyboard, apply to several,
+resume.
 
 The server runs as the instructor runs it (``python -m sourcekit_instructor.review``)
 on a made-up class's written answers; review_check.mjs drives the page. Saved
@@ -26,12 +27,17 @@ TOOLS = ROOT / "tests" / "site" / "node_modules" / "playwright-core"
 
 pytestmark = pytest.mark.slow
 BROWSER_MISSING = not (shutil.which("node") and CHROMIUM.exists() and TOOLS.exists())
-WHY = "needs node, Chromium at /usr/bin/chromium and tests/site's node_modules (make test installs them as root)"
+WHY = (
+    "needs node, Chromium at /usr/bin/chromium and tests/site's node_modules "
+    "(make test installs them as root)"
+)
 
 
 @pytest.fixture(autouse=True)
 def browser_tools():
-    """Skip, saying why, where the browser is missing; in CI (which runs as root) that is a failure."""
+    """Skip, saying why, where the browser is missing; in CI
+    (which runs as root) that is a failure.
+    """
     if BROWSER_MISSING:
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the grading view in a browser: {WHY}")
@@ -95,7 +101,8 @@ def test_grade_by_keyboard_apply_to_several_and_resume_after_restart(tmp_path):
         "answers not selected are untouched"
     )
     assert cards == graded["cardsBeforeReload"], "a reload shows every grade as it was entered"
-    # Names hidden: nothing in the page names a file or a student until the instructor reveals them.
+    # Names hidden: nothing in the page names a file or a student until the
+    # instructor reveals them.
     assert graded["namesBeforeReveal"] == [""] * 8
     for record in records:
         assert (

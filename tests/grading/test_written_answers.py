@@ -1,4 +1,6 @@
-"""Written answers: collected from the notebooks, their rubrics read from the masters, similar ones flagged."""
+"""Written answers: collected from the notebooks, their rubrics read from the masters,
+similar ones flagged.
+"""
 
 import json
 from pathlib import Path
@@ -17,13 +19,17 @@ from sourcekit_instructor.grade.written import (
 from sourcekit_instructor.review.similar import flag_answers
 
 HONEST_A = (
-    "Document 001 says the city was taken on 8 November, according to Aliyev, while 002 reports that "
-    "Armenian officials denied it for a day. Neither gives a casualty figure for the city itself, so a reader "
+    "Document 001 says the city was taken on 8 November, according to "
+    "Aliyev, while 002 reports that "
+    "Armenian officials denied it for a day. Neither gives a casualty figure "
+    "for the city itself, so a reader "
     "of only one of them would picture a quick and settled event."
 )
 HONEST_B = (
-    "I compared the three reports. 003 repeats much of 001's wording, so I count them as one witness, not two. "
-    "002 is the only one quoting the Armenian side, who said fighting continued. The course cannot tell from "
+    "I compared the three reports. 003 repeats much of 001's wording, so I count "
+    "them as one witness, not two. "
+    "002 is the only one quoting the Armenian side, who said fighting "
+    "continued. The course cannot tell from "
     "these texts who is right."
 )
 

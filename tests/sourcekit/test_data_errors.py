@@ -87,14 +87,16 @@ def test_a_quote_not_in_its_source_is_refused(data_copy):
 
 
 def test_a_quote_with_straightened_apostrophes_is_refused(data_copy):
-    """Verbatim means verbatim: a curly apostrophe retyped as a straight one is a different text."""
+    """Verbatim means verbatim: a curly apostrophe retyped as a straight
+    one is a different text.
+    """
     path = data_copy / "distance_claims.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         text = handle.read()
     assert "’" in text
     lines = text.split("\n")
-    line = next(i for i, l in enumerate(lines, start=1) if "’" in l)
-    rewrite_line(path, line, lambda l: l.replace("’", "'"))
+    line = next(i for i, csv_line in enumerate(lines, start=1) if "’" in csv_line)
+    rewrite_line(path, line, lambda csv_line: csv_line.replace("’", "'"))
     assert_refused(
         sourcekit.load_distance_claims, "distance_claims.csv", line, "quote", "not found verbatim"
     )
@@ -103,7 +105,7 @@ def test_a_quote_with_straightened_apostrophes_is_refused(data_copy):
 def test_a_missing_column_is_refused(data_copy):
     path = data_copy / "places.csv"
     header = path.read_text(encoding="utf-8").split("\n")[0]
-    rewrite_line(path, 1, lambda l: l.replace(",reference", ",ref"))
+    rewrite_line(path, 1, lambda csv_line: csv_line.replace(",reference", ",ref"))
     assert "reference" in header
     assert_refused(
         sourcekit.load_places, "places.csv", 1, "reference", "missing column 'reference'"
@@ -114,7 +116,7 @@ def test_min_above_max_is_refused(data_copy):
     path = data_copy / "casualty_claims.csv"
     transform_min = replace_field(column_index(path, "value_min"), "500")
     transform_max = replace_field(column_index(path, "value_max"), "400")
-    rewrite_line(path, 2, lambda l: transform_max(transform_min(l)))
+    rewrite_line(path, 2, lambda csv_line: transform_max(transform_min(csv_line)))
     assert_refused(
         sourcekit.load_casualty_claims,
         "casualty_claims.csv",
@@ -150,7 +152,7 @@ def test_a_value_outside_its_choices_is_refused(data_copy):
 
 def test_a_row_with_too_many_fields_is_refused(data_copy):
     path = data_copy / "places.csv"
-    rewrite_line(path, 5, lambda l: l + ",extra")
+    rewrite_line(path, 5, lambda csv_line: csv_line + ",extra")
     with pytest.raises(DataError, match=r"data/places.csv, line 5: has 9 fields, expected 8"):
         sourcekit.load_places()
 
@@ -173,7 +175,10 @@ def test_a_changed_document_is_refused_by_its_fingerprint(data_copy):
     document.write_bytes(document.read_bytes().replace(b"nearly 1,200", b"nearly 1,300"))
     with pytest.raises(
         DataError,
-        match=r"data/sources.csv, line 4, column 'sha256': SHA-256 of 002-.* the document has changed",
+        match=(
+            r"data/sources.csv, line 4, column 'sha256': SHA-256 of "
+            r"002-.* the document has changed"
+        ),
     ):
         sourcekit.load_casualty_claims()
 

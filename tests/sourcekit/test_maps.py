@@ -63,7 +63,10 @@ def test_the_name_chart_and_its_alt_text_show_the_same_counts():
     for row in city.to_dict("records"):
         said = f"{row['form']} {row['count']}"
         if row["count"]:
-            said += f" ({row['narrator']} in its own voice, {row['reported speech']} in reported speech, {row['inside quotation']} inside quotation)"
+            said += (
+                f" ({row['narrator']} in its own voice, {row['reported speech']} in reported "
+                f"speech, {row['inside quotation']} inside quotation)"
+            )
         assert said in text.split(f"document {row['source_id']}: ")[1].split(";")[0]
     with pytest.raises(KeyError, match="known referents"):
         plot_name_forms(usage, "the moon")

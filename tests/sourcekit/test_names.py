@@ -79,7 +79,8 @@ def test_the_voices_add_up_to_the_whole_word_count():
     "sentence,voice",
     [
         (
-            "“With great pride and joy, I inform you that the town of Shusha has been liberated,” Aliyev said.",
+            "“With great pride and joy, I inform you that the town of Shusha "
+            "has been liberated,” Aliyev said.",
             "inside quotation",
         ),
         (
@@ -96,7 +97,10 @@ def test_each_voice_is_told_apart(sentence, voice):
 
 def test_a_quotation_broken_across_lines_is_still_a_quotation():
     # Document 000's extract opens a quotation on one line and closes it at the start of the next.
-    text = 'He called it an "almost hand-to-hand battle in Shusha.\n"[156] He said Shusha was a "historic moment.'
+    text = (
+        'He called it an "almost hand-to-hand battle in Shusha.\n'
+        '"[156] He said Shusha was a "historic moment.'
+    )
     assert [v for _, v, _ in name_occurrences(text, ["Shusha"])] == [
         "inside quotation",
         "reported speech",
@@ -105,7 +109,9 @@ def test_a_quotation_broken_across_lines_is_still_a_quotation():
 
 
 def test_document_003_uses_shusha_only_inside_quotations():
-    """The course's example: 003's own sentences say Shushi; 'Shusha' is only in Aliyev's quoted words."""
+    """The course's example: 003's own sentences say Shushi;
+    'Shusha' is only in Aliyev's quoted words.
+    """
     table = name_usage_table().set_index(["source_id", "form"])
     shusha_003 = table.loc[("003", "Shusha")]
     assert shusha_003["count"] > 0 and shusha_003["count"] == shusha_003["inside quotation"]

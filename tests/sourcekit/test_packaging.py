@@ -50,7 +50,10 @@ def test_an_installed_copy_reads_its_packaged_files_and_the_override_still_wins(
         target = site.joinpath(*package.split("."))
         if not target.exists():
             shutil.copytree(PROJECT_ROOT / folder, target)
-    probe = "from sourcekit.paths import PROJECT_ROOT, data_dir; print(PROJECT_ROOT); print(data_dir())"
+    probe = (
+        "from sourcekit.paths import PROJECT_ROOT, data_dir; "
+        "print(PROJECT_ROOT); print(data_dir())"
+    )
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
     lines = subprocess.run(
         [sys.executable, "-c", probe],

@@ -1,4 +1,6 @@
-"""The self-checks test the content, not a pattern: the right answer's position varies, reproducibly."""
+"""The self-checks test the content, not a pattern: the right answer's position varies,
+reproducibly.
+"""
 
 import json
 from collections import Counter

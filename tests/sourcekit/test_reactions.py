@@ -160,7 +160,7 @@ def test_the_timeline_draws_a_point_for_a_day_and_a_bar_for_a_month(reactions):
     assert f"{undated} are not" in fig.axes[0].get_title(loc="left")
 
 
-# --- passages read from the documents ---------------------------------------------------------------
+# --- passages read from the documents ------------------------------------------------------------
 
 
 def test_every_alliance_passage_is_a_verbatim_sentence_of_its_document():

@@ -1,4 +1,6 @@
-"""Text reuse: shared word runs and passages are found, quoted verbatim, and only when they exist."""
+"""Text reuse: shared word runs and passages are found, quoted verbatim,
+and only when they exist.
+"""
 
 import pytest
 
@@ -33,7 +35,7 @@ def test_word_ngrams_are_the_runs_of_n_consecutive_words():
     assert word_ngrams("a b", 5) == set()
 
 
-def test_overlap_is_one_for_a_copy_zero_for_unrelated_texts_and_shows_which_text_contains_the_other():
+def test_overlap_is_1_for_a_copy_0_for_unrelated_texts_and_shows_which_text_contains_the_other():
     assert ngram_overlap(PASSAGE, PASSAGE, 3)["jaccard"] == 1
     assert ngram_overlap(PASSAGE, "nothing in common with it at all here", 3)["shared"] == 0
     longer = PASSAGE + " and many more words that the shorter text does not have at all"

@@ -43,7 +43,10 @@ def test_a_day_is_a_point_a_month_and_a_year_are_spans():
 
 
 def test_event_labels_keep_names_and_abbreviations_and_lower_case_common_words():
-    context = "Aliyev announces ... the NKAO votes ... fighting continues ... Babayan says Shusha/Shushi is a battlefield"
+    context = (
+        "Aliyev announces ... the NKAO votes ... fighting continues ... Babayan says "
+        "Shusha/Shushi is a battlefield"
+    )
     assert event_label("aliyev_announces_capture", context) == "Aliyev announces capture"
     assert event_label("nkao_secession_vote", context) == "NKAO secession vote"
     assert (

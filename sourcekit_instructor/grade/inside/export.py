@@ -89,7 +89,8 @@ def plain(value, depth: int = 0):
         value = list(itertools.islice(value, MAX_ITEMS + 1))
     if isinstance(value, (list, tuple, set, frozenset)):
         # At most one item more than allowed is ever taken, whatever the object's __len__ or
-        # __iter__ say: an endless iterator is "too many items", not a worker held till memory runs out.
+        # __iter__ say: an endless iterator is "too many items", not a worker
+        # held till memory runs out.
         taken = list(itertools.islice(iter(value), MAX_ITEMS + 1))
         if len(taken) > MAX_ITEMS:
             raise Unreadable(f"a collection of more than {MAX_ITEMS} items")
@@ -101,7 +102,8 @@ def plain(value, depth: int = 0):
 
 
 def export_answers(namespace: dict, variables, path, seconds: float = None) -> None:
-    """Write the answers file: {variable: {"value": v} | {"unanswered": true} | {"unreadable": why}}.
+    """Write the answers file: {variable: {"value": v} | {"unanswered": true} | {"unreadable":
+    why}}.
 
     With ``seconds``, reading each answer is interrupted after that long (the caller's SIGALRM
     handler raises a KeyboardInterrupt, as for a cell): an object whose ``__iter__`` or ``tolist``
@@ -120,7 +122,9 @@ def export_answers(namespace: dict, variables, path, seconds: float = None) -> N
             exported[name] = {"unreadable": str(why)}
         except KeyboardInterrupt:
             exported[name] = {
-                "unreadable": f"reading it took longer than {seconds:g} s (an endless __iter__ or tolist?)"
+                "unreadable": (
+                    f"reading it took longer than {seconds:g} s (an endless __iter__ or tolist?)"
+                )
             }
         except (
             Exception

@@ -26,7 +26,8 @@ its own answers.
 
 Usage (by the sandbox or by the grader's ``--no-sandbox`` path, not by hand)::
 
-    python -m sourcekit_instructor.grade.inside.worker RUN_JSON TIMEOUT RUN_LIMIT WORK_ROOT DATA [DATA ...] --result-fd FD [--in-sandbox]
+    python -m sourcekit_instructor.grade.inside.worker RUN_JSON TIMEOUT RUN_LIMIT WORK_ROOT DATA
+    [DATA ...] --result-fd FD [--in-sandbox]
 """
 
 import argparse
@@ -150,7 +151,9 @@ def _problem_of(number: int, error, timeout: float):
 
 
 def run_cells(cells, variables, timeout: float, answers_path: Path) -> list:
-    """Run ``cells`` in a fresh shell, then export ``variables``; return the problems seen, in order."""
+    """Run ``cells`` in a fresh shell, then export ``variables``; return the problems seen,
+    in order.
+    """
     from sourcekit_instructor.grade.inside.export import export_answers
 
     def interrupt(signum, frame):
@@ -238,10 +241,13 @@ def _wait(pid: int, limit: float):
 
 
 def _end_everything_else(pid: int, in_sandbox: bool) -> None:
-    """Kill the run and all it started: in the sandbox, every process but this one; else its group."""
+    """Kill the run and all it started: in the sandbox, every process but this one;
+    else its group.
+    """
     if in_sandbox:
-        # kill(-1) reaches every process this user id may signal in this PID namespace (which is the
-        # sandbox's alone), except this worker and the namespace's init; repeat until none is left.
+        # kill(-1) reaches every process this user id may signal in this PID namespace
+        # (which is the sandbox's alone), except this worker and the namespace's init;
+        # repeat until none is left.
         for _ in range(200):
             try:
                 os.kill(-1, signal.SIGKILL)
@@ -270,8 +276,10 @@ def _reap() -> None:
 
 
 def _self_and_ancestors() -> set:
-    """This worker and the processes above it, as ``/proc`` numbers them (the sandbox's /proc may be
-    an outer PID namespace's, where the worker has another number than ``os.getpid()``)."""
+    """This worker and the processes above it, as ``/proc`` numbers them
+    (the sandbox's /proc may be an outer PID namespace's, where the worker has another
+    number than ``os.getpid()``).
+    """
     mine = {1, os.getpid()}
     try:
         pid = int(os.readlink("/proc/self"))
@@ -321,7 +329,9 @@ def _run_one(
     in_sandbox: bool,
     result_fd: int,
 ) -> dict:
-    """One run on ``data``: fork, wait at most ``run_limit``, clean up, collect what it exported."""
+    """One run on ``data``: fork, wait at most ``run_limit``, clean up,
+    collect what it exported.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -333,7 +343,8 @@ def _run_one(
     problems = []
     if status is None:
         problems.append(
-            f"still running after {run_limit:g} s, so it was stopped with everything it started (an endless loop that ignores interrupts?)"
+            f"still running after {run_limit:g} s, so it was stopped with everything it started "
+            "(an endless loop that ignores interrupts?)"
         )
     else:
         recorded = _read_capped(folder / PROBLEMS_NAME, 100_000)
