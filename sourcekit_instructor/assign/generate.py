@@ -16,10 +16,9 @@ turns each master ``exercises/source/<name>_exercises.md`` into:
   the instructor guide pages include (moves, forms, points, rubrics; never
   an auto-graded answer).
 
-Masters are MyST Markdown notebooks (jupytext) in Otter Assign's format:
-raw cells ``# ASSIGNMENT CONFIG``, ``# BEGIN QUESTION`` (with this
-course's extra keys: ``move``, ``variable``, ``form``, ``correct``,
-``hints``, ``otherwise``), ``# BEGIN SOLUTION`` ... ``# END QUESTION``.
+Masters are MyST Markdown notebooks (jupytext) in Otter Assign's format, with
+this course's extra question keys; the format is documented once, in
+``docs/question-format.md``.
 
 Nothing a student saved is overwritten: a copy whose cells no longer match
 the fingerprint the generator recorded in it (someone typed in it) is kept
